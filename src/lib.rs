@@ -1,0 +1,32 @@
+//! nexo-exporter: one Prometheus exporter for every infrastructure dependency of the NEXO CRM
+//! stack (PostgreSQL, Redis, RabbitMQ, Docker containers, the host and the services' health
+//! endpoints).
+//!
+//! Layout: [`config`] parses and validates settings; [`probe`] holds one module per dependency
+//! behind the [`probe::Probe`] trait; [`collect`] runs probes per scrape under deadlines;
+//! [`metrics`] is the sample model and its exposition; [`server`] is the HTTP layer.
+
+pub mod cli;
+pub mod collect;
+pub mod config;
+pub mod logging;
+pub mod metrics;
+pub mod probe;
+pub mod server;
+
+/// Build identification, recorded by `build.rs`.
+pub mod build {
+    /// Git revision the binary was built from (`unknown` outside a checkout).
+    pub const REVISION: &str = env!("NEXO_BUILD_REVISION");
+    /// Version of the compiler that built the binary.
+    pub const RUSTC: &str = env!("NEXO_BUILD_RUSTC");
+    /// `--version` text.
+    pub const LONG_VERSION: &str = concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (revision ",
+        env!("NEXO_BUILD_REVISION"),
+        ", rustc ",
+        env!("NEXO_BUILD_RUSTC"),
+        ")"
+    );
+}

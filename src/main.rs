@@ -1,0 +1,128 @@
+//! The `nexo-exporter` binary: parse the command line, load the configuration, serve.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use nexo_exporter::cli::{Cli, Command, parse_listen_address};
+use nexo_exporter::collect::Collector;
+use nexo_exporter::config::Config;
+use nexo_exporter::server::{self, App, WebOptions};
+use nexo_exporter::{logging, probe};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Command::CheckConfig { file }) = &cli.command {
+        return match Config::load(Some(file)) {
+            Ok(c) => {
+                print!("{}", c.to_redacted_yaml());
+                eprintln!("{}: configuration is valid", file.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    logging::init(cli.log_level, cli.log_format);
+    let mut config = match Config::load(cli.config_file.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(root) = &cli.rootfs {
+        config.host.rootfs = root.clone();
+    }
+    let mut addrs = Vec::new();
+    for a in &cli.listen_addresses {
+        match parse_listen_address(a) {
+            Ok(v) => addrs.push((a.clone(), v)),
+            Err(e) => {
+                eprintln!("--web.listen-address: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if !cli.telemetry_path.starts_with('/')
+        || ["/", "/probe", "/-/healthy", "/-/ready"].contains(&cli.telemetry_path.as_str())
+    {
+        eprintln!(
+            "--web.telemetry-path: {:?} must start with '/' and not clash with /, /probe or /-/",
+            cli.telemetry_path
+        );
+        return ExitCode::from(2);
+    }
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    rt.block_on(run(cli, config, addrs))
+}
+
+async fn run(
+    cli: Cli,
+    config: Config,
+    addrs: Vec<(String, Vec<std::net::SocketAddr>)>,
+) -> ExitCode {
+    let mut listeners = Vec::new();
+    for (text, candidates) in addrs {
+        let mut bound = false;
+        let mut last_err = None;
+        for a in candidates {
+            match tokio::net::TcpListener::bind(a).await {
+                Ok(l) => {
+                    tracing::info!(address = %l.local_addr().map(|a| a.to_string()).unwrap_or(text.clone()), "listening");
+                    listeners.push(l);
+                    bound = true;
+                    break;
+                }
+                Err(e) => last_err = Some(e),
+            }
+        }
+        if !bound {
+            eprintln!(
+                "cannot listen on {text}: {}",
+                last_err.map(|e| e.to_string()).unwrap_or_default()
+            );
+            return ExitCode::FAILURE;
+        }
+    }
+    let probes = probe::build_all(&config);
+    for p in &probes {
+        tracing::info!(probe = p.kind(), target = p.name(), address = %p.target(), "probe enabled");
+    }
+    let collector = Collector::new(probes);
+    let app = App::new(
+        collector,
+        WebOptions {
+            telemetry_path: cli.telemetry_path.clone(),
+            timeout_offset: config.global.timeout_offset,
+            max_requests: cli.max_requests,
+            ..WebOptions::default()
+        },
+    );
+    tracing::info!(
+        version = nexo_exporter::build::LONG_VERSION,
+        "nexo-exporter started"
+    );
+    server::serve(listeners, app, shutdown_signal()).await;
+    ExitCode::SUCCESS
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+    let mut int = signal(SignalKind::interrupt()).expect("SIGINT handler");
+    tokio::select! {
+        _ = term.recv() => tracing::info!("received SIGTERM"),
+        _ = int.recv() => tracing::info!("received SIGINT"),
+    }
+}

@@ -1,0 +1,218 @@
+//! Plain metric samples produced by probes and their exposition.
+//!
+//! Probes return [`MetricSet`]s: families of labelled samples built fresh on every
+//! collection, never shared mutable gauges. The set is rendered through the
+//! prometheus-client encoders, in OpenMetrics 1.0 or the classic 0.0.4 text format.
+
+use std::collections::BTreeMap;
+
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
+use prometheus_client::metrics::MetricType;
+use prometheus_client::metrics::counter::ConstCounter;
+use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::registry::Registry;
+
+/// Kind of a metric family, as in the exposition formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A value that goes up and down.
+    Gauge,
+    /// A monotonically increasing value; its name ends in `_total`.
+    Counter,
+}
+
+/// A label set: ordered `(name, value)` pairs.
+pub type Labels = Vec<(String, String)>;
+
+/// One family of samples sharing a name, help text and type.
+#[derive(Debug, Clone)]
+pub struct Family {
+    /// Full metric name, counters included with their `_total` suffix.
+    pub name: String,
+    /// One-line help text.
+    pub help: String,
+    /// Gauge or counter.
+    pub kind: Kind,
+    /// Labelled values.
+    pub samples: Vec<(Labels, f64)>,
+}
+
+/// An ordered collection of families, merged by name.
+#[derive(Debug, Clone, Default)]
+pub struct MetricSet {
+    families: BTreeMap<String, Family>,
+}
+
+/// Builds a label set from string pairs.
+pub fn labels<const N: usize>(pairs: [(&str, &str); N]) -> Labels {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+impl MetricSet {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Declares a family (idempotent) and returns it for adding samples.
+    pub fn family(&mut self, name: &str, help: &str, kind: Kind) -> &mut Family {
+        self.families
+            .entry(name.to_string())
+            .or_insert_with(|| Family {
+                name: name.to_string(),
+                help: help.to_string(),
+                kind,
+                samples: Vec::new(),
+            })
+    }
+
+    /// Adds one gauge sample.
+    pub fn gauge(&mut self, name: &str, help: &str, labels: Labels, value: f64) {
+        self.family(name, help, Kind::Gauge)
+            .samples
+            .push((labels, value));
+    }
+
+    /// Adds one counter sample; `name` must end in `_total`.
+    pub fn counter(&mut self, name: &str, help: &str, labels: Labels, value: f64) {
+        debug_assert!(
+            name.ends_with("_total"),
+            "counter {name} must end in _total"
+        );
+        self.family(name, help, Kind::Counter)
+            .samples
+            .push((labels, value));
+    }
+
+    /// Moves every family of `other` into this set, merging samples of equal names.
+    pub fn merge(&mut self, other: MetricSet) {
+        for (name, fam) in other.families {
+            match self.families.get_mut(&name) {
+                Some(existing) => existing.samples.extend(fam.samples),
+                None => {
+                    self.families.insert(name, fam);
+                }
+            }
+        }
+    }
+
+    /// Returns the family called `name`, if any.
+    pub fn get(&self, name: &str) -> Option<&Family> {
+        self.families.get(name)
+    }
+
+    /// Iterates over the families in name order.
+    pub fn families(&self) -> impl Iterator<Item = &Family> {
+        self.families.values()
+    }
+
+    /// Number of samples over all families.
+    pub fn sample_count(&self) -> usize {
+        self.families.values().map(|f| f.samples.len()).sum()
+    }
+
+    /// Renders the set in the OpenMetrics 1.0 text format (ends with `# EOF`).
+    pub fn encode_openmetrics(&self) -> String {
+        let mut out = String::with_capacity(self.sample_count() * 80 + 64);
+        let registry = self.registry();
+        // Writing into a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut out, &registry);
+        out
+    }
+
+    /// Renders the set in the classic Prometheus text format 0.0.4.
+    pub fn encode_text(&self) -> String {
+        let mut out = String::with_capacity(self.sample_count() * 80 + 64);
+        let registry = self.registry();
+        let _ = prometheus_client::encoding::prometheus_text::encode(&mut out, &registry);
+        out
+    }
+
+    fn registry(&self) -> Registry {
+        let mut registry = Registry::default();
+        registry.register_collector(Box::new(SetCollector(self.clone())));
+        registry
+    }
+}
+
+/// Content type of the OpenMetrics 1.0 text format.
+pub const OPENMETRICS_CONTENT_TYPE: &str =
+    "application/openmetrics-text; version=1.0.0; charset=utf-8";
+/// Content type of the classic text format 0.0.4.
+pub const TEXT_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+#[derive(Debug)]
+struct SetCollector(MetricSet);
+
+impl Collector for SetCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        for fam in self.0.families.values() {
+            let (name, ty) = match fam.kind {
+                Kind::Gauge => (fam.name.as_str(), MetricType::Gauge),
+                // prometheus-client appends `_total` itself.
+                Kind::Counter => (
+                    fam.name.strip_suffix("_total").unwrap_or(&fam.name),
+                    MetricType::Counter,
+                ),
+            };
+            let mut fenc = encoder.encode_descriptor(name, &fam.help, None, ty)?;
+            for (labels, value) in &fam.samples {
+                let menc = fenc.encode_family(labels)?;
+                match fam.kind {
+                    Kind::Gauge => ConstGauge::new(*value).encode(menc)?,
+                    Kind::Counter => ConstCounter::new(*value).encode(menc)?,
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_and_encodes_both_formats() {
+        let mut a = MetricSet::new();
+        a.gauge("pg_up", "Whether PostgreSQL answered.", vec![], 1.0);
+        let mut b = MetricSet::new();
+        b.gauge(
+            "probe_success",
+            "Whether the probe succeeded.",
+            labels([("service", "auth")]),
+            1.0,
+        );
+        b.counter(
+            "node_cpu_seconds_total",
+            "CPU seconds.",
+            labels([("cpu", "0"), ("mode", "idle")]),
+            12.5,
+        );
+        let mut c = MetricSet::new();
+        c.gauge(
+            "probe_success",
+            "Whether the probe succeeded.",
+            labels([("service", "gw")]),
+            0.0,
+        );
+        a.merge(b);
+        a.merge(c);
+        let om = a.encode_openmetrics();
+        assert!(om.contains("# TYPE node_cpu_seconds counter"), "{om}");
+        assert!(om.contains("node_cpu_seconds_total{cpu=\"0\",mode=\"idle\"} 12.5"));
+        assert_eq!(om.matches("# TYPE probe_success gauge").count(), 1);
+        assert!(om.ends_with("# EOF\n"));
+        let text = a.encode_text();
+        assert!(
+            text.contains("# TYPE node_cpu_seconds_total counter"),
+            "{text}"
+        );
+        assert!(text.contains("probe_success{service=\"gw\"} 0"));
+        assert!(!text.contains("# EOF"));
+    }
+}

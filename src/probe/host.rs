@@ -1,0 +1,362 @@
+//! Host probe: load, CPU seconds, memory and filesystems, with node_exporter's names and labels.
+//!
+//! Load, CPU and memory come from `procfs` (default `/proc`). Filesystems are listed from
+//! `<procfs>/1/mounts` and measured with `statfs(2)` on `<rootfs>/<mountpoint>`, so the exporter
+//! reports the host when it runs in a container with the host's `/` mounted at `rootfs`. Each
+//! `statfs` runs on a blocking thread under `mount_timeout`; a mount whose `statfs` hangs is
+//! reported through `node_filesystem_device_error` and skipped until that call returns.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::config::HostConfig;
+use crate::metrics::{Labels, MetricSet, labels};
+use crate::probe::{Probe, ProbeError, ProbeFuture};
+
+/// Clock ticks per second of `/proc/stat` (USER_HZ, 100 on every Linux architecture in use).
+const USER_HZ: f64 = 100.0;
+
+/// The host probe.
+pub struct HostProbe {
+    config: HostConfig,
+    timeout: Duration,
+    stuck: Arc<Mutex<HashSet<String>>>,
+}
+
+impl HostProbe {
+    /// A host probe with `config`, collecting within `timeout`.
+    pub fn new(config: HostConfig, timeout: Duration) -> Self {
+        HostProbe {
+            config,
+            timeout,
+            stuck: Arc::default(),
+        }
+    }
+
+    async fn run(&self) -> Result<MetricSet, ProbeError> {
+        let procfs = self.config.procfs.clone();
+        let mut set = MetricSet::new();
+        let read = |name: &str| {
+            let p = procfs.join(name);
+            std::fs::read_to_string(&p)
+                .map_err(|e| ProbeError::Query(format!("read {}: {e}", p.display())))
+        };
+        parse_loadavg(&read("loadavg")?, &mut set)?;
+        parse_stat(&read("stat")?, &mut set)?;
+        parse_meminfo(&read("meminfo")?, &mut set)?;
+        let mounts = std::fs::read_to_string(procfs.join("1/mounts"))
+            .or_else(|_| std::fs::read_to_string(procfs.join("mounts")))
+            .map_err(|e| ProbeError::Query(format!("read mounts: {e}")))?;
+        self.filesystems(&mounts, &mut set).await;
+        Ok(set)
+    }
+
+    async fn filesystems(&self, mounts: &str, set: &mut MetricSet) {
+        let mut seen = HashSet::new();
+        let mut jobs = Vec::new();
+        for m in parse_mounts(mounts) {
+            if self.config.mount_points_exclude.is_match(&m.mountpoint)
+                || self.config.fs_types_exclude.is_match(&m.fstype)
+                || !seen.insert((m.device.clone(), m.mountpoint.clone(), m.fstype.clone()))
+            {
+                continue;
+            }
+            let path = join_rootfs(&self.config.rootfs, &m.mountpoint);
+            let stuck = Arc::clone(&self.stuck);
+            let timeout = self.config.mount_timeout;
+            jobs.push(async move {
+                let key = m.mountpoint.clone();
+                if stuck.lock().expect("stuck lock").contains(&key) {
+                    return (m, Err("mount point still stuck".to_string()));
+                }
+                stuck.lock().expect("stuck lock").insert(key.clone());
+                let s2 = Arc::clone(&stuck);
+                let k2 = key.clone();
+                let task = tokio::task::spawn_blocking(move || {
+                    let r = nix::sys::statfs::statfs(&path);
+                    s2.lock().expect("stuck lock").remove(&k2);
+                    r
+                });
+                match tokio::time::timeout(timeout, task).await {
+                    Ok(Ok(Ok(st))) => (m, Ok(st)),
+                    Ok(Ok(Err(e))) => (m, Err(format!("statfs: {e}"))),
+                    Ok(Err(_)) => (m, Err("statfs panicked".into())),
+                    Err(_) => {
+                        tracing::warn!(mountpoint = %key, "statfs timed out; mount reported as device error");
+                        (m, Err("mount point timeout".into()))
+                    }
+                }
+            });
+        }
+        let results = futures::future::join_all(jobs).await;
+        for (m, r) in results {
+            let l: Labels = labels([
+                ("device", &m.device),
+                ("fstype", &m.fstype),
+                ("mountpoint", &m.mountpoint),
+            ]);
+            set.gauge(
+                "node_filesystem_device_error",
+                "Whether an error occurred while getting statistics for the given device.",
+                l.clone(),
+                if r.is_err() { 1.0 } else { 0.0 },
+            );
+            let st = match r {
+                Ok(st) => st,
+                Err(e) => {
+                    tracing::debug!(mountpoint = %m.mountpoint, error = %e, "filesystem skipped");
+                    continue;
+                }
+            };
+            let bsize = st.block_size() as f64;
+            let ro = st.flags().contains(nix::sys::statvfs::FsFlags::ST_RDONLY)
+                || m.options.split(',').any(|o| o == "ro");
+            let rows = [
+                (
+                    "node_filesystem_size_bytes",
+                    "Filesystem size in bytes.",
+                    st.blocks() as f64 * bsize,
+                ),
+                (
+                    "node_filesystem_free_bytes",
+                    "Filesystem free space in bytes.",
+                    st.blocks_free() as f64 * bsize,
+                ),
+                (
+                    "node_filesystem_avail_bytes",
+                    "Filesystem space available to non-root users in bytes.",
+                    st.blocks_available() as f64 * bsize,
+                ),
+                (
+                    "node_filesystem_files",
+                    "Filesystem total file nodes.",
+                    st.files() as f64,
+                ),
+                (
+                    "node_filesystem_files_free",
+                    "Filesystem total free file nodes.",
+                    st.files_free() as f64,
+                ),
+                (
+                    "node_filesystem_readonly",
+                    "Filesystem read-only status.",
+                    if ro { 1.0 } else { 0.0 },
+                ),
+            ];
+            for (name, help, v) in rows {
+                set.gauge(name, help, l.clone(), v);
+            }
+        }
+    }
+}
+
+impl Probe for HostProbe {
+    fn kind(&self) -> &'static str {
+        "host"
+    }
+    fn name(&self) -> &str {
+        "host"
+    }
+    fn target(&self) -> String {
+        format!(
+            "procfs {} rootfs {}",
+            self.config.procfs.display(),
+            self.config.rootfs.display()
+        )
+    }
+    fn timeout(&self) -> Duration {
+        self.timeout
+    }
+    fn up_metric(&self) -> Option<(&'static str, &'static str, Labels)> {
+        None
+    }
+    fn collect(&self, _deadline: tokio::time::Instant) -> ProbeFuture<'_> {
+        Box::pin(self.run())
+    }
+}
+
+/// `<rootfs>/<mountpoint>` without doubling the slash.
+fn join_rootfs(rootfs: &Path, mountpoint: &str) -> PathBuf {
+    rootfs.join(mountpoint.trim_start_matches('/'))
+}
+
+/// One line of a mounts file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mount {
+    /// Device (first field).
+    pub device: String,
+    /// Mount point, octal escapes decoded.
+    pub mountpoint: String,
+    /// Filesystem type.
+    pub fstype: String,
+    /// Mount options.
+    pub options: String,
+}
+
+/// Parses `/proc/1/mounts`, decoding `\040`-style escapes as node_exporter does.
+pub fn parse_mounts(text: &str) -> Vec<Mount> {
+    text.lines()
+        .filter_map(|line| {
+            let mut f = line.split_whitespace();
+            Some(Mount {
+                device: unescape(f.next()?),
+                mountpoint: unescape(f.next()?),
+                fstype: f.next()?.to_string(),
+                options: f.next().unwrap_or("").to_string(),
+            })
+        })
+        .collect()
+}
+
+fn unescape(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\'
+            && i + 3 < b.len() + 0
+            && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
+        {
+            let v = (b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0');
+            out.push(v);
+            i += 4;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Parses `/proc/loadavg` into `node_load1`, `node_load5`, `node_load15`.
+pub fn parse_loadavg(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
+    let mut f = text.split_whitespace();
+    for name in ["node_load1", "node_load5", "node_load15"] {
+        let v: f64 = f
+            .next()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| ProbeError::Protocol("malformed loadavg".into()))?;
+        let help = match name {
+            "node_load1" => "1m load average.",
+            "node_load5" => "5m load average.",
+            _ => "15m load average.",
+        };
+        set.gauge(name, help, vec![], v);
+    }
+    Ok(())
+}
+
+/// Parses `/proc/stat` into `node_cpu_seconds_total{cpu,mode}`.
+pub fn parse_stat(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
+    const MODES: [&str; 8] = [
+        "user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal",
+    ];
+    let mut cpus = 0;
+    for line in text.lines() {
+        let mut f = line.split_whitespace();
+        let Some(head) = f.next() else { continue };
+        let Some(n) = head.strip_prefix("cpu") else {
+            continue;
+        };
+        if n.is_empty() || !n.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        cpus += 1;
+        for (mode, v) in MODES.iter().zip(f) {
+            let ticks: f64 = v
+                .parse()
+                .map_err(|_| ProbeError::Protocol("malformed /proc/stat".into()))?;
+            set.counter(
+                "node_cpu_seconds_total",
+                "Seconds the CPUs spent in each mode.",
+                labels([("cpu", n), ("mode", mode)]),
+                ticks / USER_HZ,
+            );
+        }
+    }
+    if cpus == 0 {
+        return Err(ProbeError::Protocol("no cpu lines in /proc/stat".into()));
+    }
+    Ok(())
+}
+
+/// Parses `/proc/meminfo` into `node_memory_<Field>_bytes` for the fields the runbook uses.
+pub fn parse_meminfo(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
+    const FIELDS: [&str; 7] = [
+        "MemTotal",
+        "MemFree",
+        "MemAvailable",
+        "Buffers",
+        "Cached",
+        "SwapTotal",
+        "SwapFree",
+    ];
+    for line in text.lines() {
+        let Some((key, rest)) = line.split_once(':') else {
+            continue;
+        };
+        if !FIELDS.contains(&key) {
+            continue;
+        }
+        let mut f = rest.split_whitespace();
+        let v: f64 = f
+            .next()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| ProbeError::Protocol("malformed meminfo".into()))?;
+        let v = if f.next() == Some("kB") {
+            v * 1024.0
+        } else {
+            v
+        };
+        set.gauge(
+            &format!("node_memory_{key}_bytes"),
+            &format!("Memory information field {key}_bytes."),
+            vec![],
+            v,
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_proc_files() {
+        let mut set = MetricSet::new();
+        parse_loadavg("0.50 1.25 2.00 1/234 5678\n", &mut set).unwrap();
+        parse_stat(
+            "cpu  10 0 5 100 1 0 0 0 0 0\ncpu0 10 0 5 100 1 0 0 0 0 0\nintr 1\n",
+            &mut set,
+        )
+        .unwrap();
+        parse_meminfo(
+            "MemTotal:       1024 kB\nMemAvailable:    512 kB\nHugePages_Total: 0\n",
+            &mut set,
+        )
+        .unwrap();
+        assert_eq!(set.get("node_load5").unwrap().samples[0].1, 1.25);
+        let cpu = set.get("node_cpu_seconds_total").unwrap();
+        assert_eq!(cpu.samples.len(), 8);
+        assert_eq!(cpu.samples[3].1, 1.0);
+        assert_eq!(
+            set.get("node_memory_MemTotal_bytes").unwrap().samples[0].1,
+            1048576.0
+        );
+        assert!(parse_loadavg("garbage", &mut set).is_err());
+    }
+
+    #[test]
+    fn parses_mounts_with_escapes() {
+        let m = parse_mounts("/dev/vda / ext4 rw,relatime 0 0\nfoo /mnt/a\\040b tmpfs ro 0 0\n");
+        assert_eq!(m[1].mountpoint, "/mnt/a b");
+        assert_eq!(m[1].options, "ro");
+        assert_eq!(
+            join_rootfs(Path::new("/host"), "/var"),
+            PathBuf::from("/host/var")
+        );
+    }
+}
