@@ -6,7 +6,7 @@
 //! when the collection succeeds, so a collection that times out or is abandoned by the framework
 //! drops the client *and* aborts its connection task: the socket closes and there is never more
 //! than one exporter connection per target. Failed connects are retried with an exponential
-//! backoff (200 ms doubling up to 5 s); a connection found closed (server restarted) is replaced
+//! backoff (200 ms doubling up to 2 s); a connection found closed (server restarted) is replaced
 //! at once within the same scrape.
 //!
 //! Every figure comes from one simple-query round trip (`SET statement_timeout` plus three
@@ -45,7 +45,7 @@ pub const OTHER_APPLICATIONS: &str = "other";
 pub const UNNAMED_APPLICATION: &str = "unnamed";
 
 const BACKOFF_MIN: Duration = Duration::from_millis(200);
-const BACKOFF_MAX: Duration = Duration::from_secs(5);
+const BACKOFF_MAX: Duration = Duration::from_secs(2);
 
 /// The three statements whose results [`build_metrics`] reads, in order. Client backends only,
 /// the exporter's own backend excluded.

@@ -6,7 +6,7 @@
 //! only on success: a timed-out or abandoned collection drops it, which aborts the redis
 //! crate's driver task and closes the socket, so there is never more than one exporter
 //! connection per target. Failed connects are retried with an exponential backoff (200 ms
-//! doubling up to 5 s); a connection found dropped by the server is replaced at once.
+//! doubling up to 2 s); a connection found dropped by the server is replaced at once.
 //!
 //! Parsing of the `INFO` text is pure ([`parse_info`], [`info_metrics`]).
 
@@ -25,7 +25,7 @@ use crate::probe::{Probe, ProbeError, ProbeFuture, remaining};
 pub const CLIENT_NAME: &str = "nexo-exporter";
 
 const BACKOFF_MIN: Duration = Duration::from_millis(200);
-const BACKOFF_MAX: Duration = Duration::from_secs(5);
+const BACKOFF_MAX: Duration = Duration::from_secs(2);
 
 /// The redis probe for one target.
 pub struct RedisProbe {

@@ -103,7 +103,11 @@ impl PrivatePg {
             (port_open(&format!("127.0.0.1:{}", self.port)) && self.psql("SELECT 1").is_some())
                 .then_some(())
         });
-        assert!(ok.is_some(), "private postgres did not start: {}", self.log());
+        assert!(
+            ok.is_some(),
+            "private postgres did not start: {}",
+            self.log()
+        );
     }
 
     /// The server log.
@@ -183,7 +187,12 @@ impl PrivatePg {
 
     /// Runs one statement through psql over the unix socket; `None` on failure.
     pub fn psql(&self, sql: &str) -> Option<String> {
-        psql_at(&self.dir.path().display().to_string(), self.port, "postgres", sql)
+        psql_at(
+            &self.dir.path().display().to_string(),
+            self.port,
+            "postgres",
+            sql,
+        )
     }
 }
 
