@@ -268,7 +268,7 @@ fn split_results(messages: Vec<SimpleQueryMessage>) -> Vec<Rows> {
     out
 }
 
-fn cell<'a>(row: &'a [Option<String>], i: usize) -> Result<&'a str, String> {
+fn cell(row: &[Option<String>], i: usize) -> Result<&str, String> {
     row.get(i)
         .ok_or_else(|| format!("row has {} columns, expected more than {i}", row.len()))?
         .as_deref()
