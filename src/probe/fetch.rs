@@ -84,6 +84,15 @@ pub async fn connect_tcp(
     if addrs.is_empty() {
         return Err(FetchError::Connect(format!("{host} has no address")));
     }
+    connect_first(addrs, prefer, deadline).await
+}
+
+/// Connects to the first of `addrs` that accepts, preferred family first, before `deadline`.
+pub async fn connect_first(
+    addrs: Vec<SocketAddr>,
+    prefer: IpProtocol,
+    deadline: Instant,
+) -> Result<TcpStream, FetchError> {
     let mut last = None;
     for addr in order_addresses(addrs, prefer) {
         match tokio::time::timeout_at(deadline, TcpStream::connect(addr)).await {
@@ -326,6 +335,31 @@ mod tests {
         let v4: SocketAddr = "127.0.0.1:80".parse().unwrap();
         assert_eq!(order_addresses(vec![v6, v4], IpProtocol::Ip4), vec![v4, v6]);
         assert_eq!(order_addresses(vec![v4, v6], IpProtocol::Ip6), vec![v6, v4]);
+    }
+
+    #[tokio::test]
+    async fn connects_to_the_preferred_family() {
+        let v4 = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let Ok(v6) = std::net::TcpListener::bind("[::1]:0") else {
+            return; // no IPv6 on this machine
+        };
+        let both = vec![v6.local_addr().unwrap(), v4.local_addr().unwrap()];
+        let far = Instant::now() + Duration::from_secs(5);
+        let s = connect_first(both.clone(), IpProtocol::Ip4, far)
+            .await
+            .unwrap();
+        assert!(s.peer_addr().unwrap().is_ipv4());
+        let s = connect_first(both, IpProtocol::Ip6, far).await.unwrap();
+        assert!(s.peer_addr().unwrap().is_ipv6());
+        // A refused preferred address falls back to the other family.
+        let dead6: SocketAddr = format!("[::1]:{}", v6.local_addr().unwrap().port())
+            .parse()
+            .unwrap();
+        drop(v6);
+        let s = connect_first(vec![dead6, v4.local_addr().unwrap()], IpProtocol::Ip6, far)
+            .await
+            .unwrap();
+        assert!(s.peer_addr().unwrap().is_ipv4());
     }
 
     #[test]
