@@ -498,3 +498,20 @@ fn wrong_password_is_up_zero_and_never_shown() {
         assert!(!text.contains(&secret), "password in {what}:\n{text}");
     }
 }
+
+/// Not a test: holds 200 queues with unacked messages for `NEXO_HOLD_SECS` seconds (default
+/// 120) so the per-queue sources can be timed by hand (see docs/rabbitmq.md). Queues are
+/// named `nexo-mqbench-<pid>-...` and deleted at the end.
+#[test]
+#[ignore]
+fn hold_200_queues_for_measurement() {
+    let secs: u64 = std::env::var("NEXO_HOLD_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(120);
+    let prefix = format!("nexo-mqbench-{}-q", unique());
+    let (fixture, _) = QueueFixture::create(&prefix, NQUEUES);
+    eprintln!("holding {NQUEUES} queues {prefix}* for {secs} s");
+    std::thread::sleep(Duration::from_secs(secs));
+    drop(fixture);
+}
