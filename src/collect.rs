@@ -181,6 +181,9 @@ impl Collector {
                     set.merge(m);
                 }
                 Err(e) => {
+                    if let ProbeError::FailedWith { metrics, .. } = &e {
+                        set.merge((**metrics).clone());
+                    }
                     let was_ok = !matches!(st.last, Some(Err(_)));
                     if was_ok {
                         tracing::warn!(probe = probe.kind(), target = probe.name(), error = %e, "probe failed");

@@ -1,10 +1,27 @@
-//! Service health probe (stub: to be implemented).
+//! Service health probe (ServiceDown): one HTTP(S) GET of a configured health URL.
+//!
+//! Success means a response arrived before the deadline with a status listed in
+//! `expected_status`. The probe exports, labelled by the configured service name:
+//! `probe_success` (the framework's up gauge), `probe_duration_seconds` and
+//! `probe_http_status_code` (0 when no response arrived). Addresses are resolved and tried
+//! IPv4 first unless `ip_protocol: ip6` (blackbox_exporter defaults to IPv6, which breaks
+//! Docker bridge networks).
 
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use crate::config::ServiceTarget;
-use crate::metrics::{Labels, labels};
+use crate::metrics::{Labels, MetricSet, labels};
+use crate::probe::fetch;
 use crate::probe::{Probe, ProbeError, ProbeFuture};
+
+/// Most body bytes read from a health endpoint; the body is discarded, a longer one is cut.
+const MAX_BODY: usize = 64 * 1024;
+
+/// Time kept back from the framework's deadline so a hung service still yields the
+/// duration and status-code samples (the framework abandons the probe at the deadline).
+const MARGIN: Duration = Duration::from_millis(100);
 
 /// Probes one service health URL.
 pub struct HttpProbe {
@@ -17,6 +34,56 @@ impl HttpProbe {
     pub fn new(config: ServiceTarget, default_timeout: Duration) -> Self {
         let timeout = config.timeout.unwrap_or(default_timeout);
         HttpProbe { config, timeout }
+    }
+
+    async fn run(&self, deadline: Instant) -> Result<MetricSet, ProbeError> {
+        let start = Instant::now();
+        let budget = deadline.saturating_duration_since(start);
+        let inner = start + budget.saturating_sub(MARGIN.min(budget / 10));
+        let result = fetch::get(
+            self.config.url.url(),
+            None,
+            self.config.ip_protocol,
+            inner,
+            MAX_BODY,
+            fetch::Overflow::Truncate,
+        )
+        .await;
+        let took = start.elapsed().as_secs_f64();
+        let (code, failure) = match &result {
+            Ok(r) => {
+                let code = r.status.as_u16();
+                let bad = (!self.config.expected_status.contains(&code)).then(|| {
+                    format!(
+                        "status {code} is not one of {:?}",
+                        self.config.expected_status
+                    )
+                });
+                (code, bad)
+            }
+            Err(e) => (0, Some(e.to_string())),
+        };
+        let mut set = MetricSet::new();
+        let l = labels([("service", &self.config.name)]);
+        set.gauge(
+            "probe_duration_seconds",
+            "How long the health check took, in seconds.",
+            l.clone(),
+            took,
+        );
+        set.gauge(
+            "probe_http_status_code",
+            "HTTP status of the health check response, 0 when no response arrived.",
+            l,
+            f64::from(code),
+        );
+        match failure {
+            None => Ok(set),
+            Some(reason) => Err(ProbeError::FailedWith {
+                reason,
+                metrics: Box::new(set),
+            }),
+        }
     }
 }
 
@@ -40,7 +107,7 @@ impl Probe for HttpProbe {
             labels([("service", &self.config.name)]),
         ))
     }
-    fn collect(&self, _deadline: tokio::time::Instant) -> ProbeFuture<'_> {
-        Box::pin(async { Err(ProbeError::Connect("not implemented".into())) })
+    fn collect(&self, deadline: Instant) -> ProbeFuture<'_> {
+        Box::pin(self.run(deadline))
     }
 }

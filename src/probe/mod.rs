@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::metrics::{Labels, MetricSet};
 
 pub mod docker;
+pub mod fetch;
 pub mod host;
 pub mod http;
 pub mod postgres;
@@ -40,6 +41,16 @@ pub enum ProbeError {
     /// The probe panicked (a bug); the process keeps serving.
     #[error("probe panicked")]
     Panicked,
+    /// The probe failed but still measured something worth exporting (e.g. the HTTP status
+    /// and duration of a failed health check). The framework reports the failure (up gauge 0)
+    /// and also exports `metrics`.
+    #[error("{reason}")]
+    FailedWith {
+        /// Why the probe failed.
+        reason: String,
+        /// Metrics describing the failed attempt.
+        metrics: Box<MetricSet>,
+    },
 }
 
 /// Future returned by [`Probe::collect`].

@@ -2,6 +2,8 @@
 //! scrape it over HTTP, read samples, and start private dependency instances.
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

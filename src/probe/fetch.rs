@@ -1,0 +1,371 @@
+//! One bounded HTTP GET, shared by the RabbitMQ and service-health probes.
+//!
+//! Every step runs inside the caller's deadline: name resolution, the TCP connect (IPv4
+//! addresses first unless IPv6 is preferred), the optional TLS handshake, the response head
+//! and the body, which is capped in size. A fresh connection is opened per request and closed
+//! when the request ends (no pool): a hung server can never leave a stale pooled connection
+//! behind, and the per-scrape cost of one local TCP handshake is negligible.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Empty};
+use hyper::header::{self, HeaderValue};
+use hyper::{Request, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use tokio::time::Instant;
+
+use crate::config::IpProtocol;
+
+/// Why a GET failed. Messages never contain credentials.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum FetchError {
+    /// Resolution or TCP/TLS connection failed.
+    #[error("connect: {0}")]
+    Connect(String),
+    /// The server answered something that is not HTTP/1.1, or the body could not be read.
+    #[error("protocol: {0}")]
+    Protocol(String),
+    /// The deadline passed during the named step.
+    #[error("deadline exceeded while {0}")]
+    Timeout(&'static str),
+    /// The body was larger than the cap.
+    #[error("response body larger than {0} bytes")]
+    TooLarge(usize),
+}
+
+/// A response: status and (capped) body.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The whole body, at most the cap.
+    pub body: Bytes,
+}
+
+/// Aborts a spawned task when dropped (the hyper connection driver).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Orders `addrs` so the preferred family comes first, keeping resolver order otherwise.
+pub fn order_addresses(mut addrs: Vec<SocketAddr>, prefer: IpProtocol) -> Vec<SocketAddr> {
+    addrs.sort_by_key(|a| match prefer {
+        IpProtocol::Ip4 => !a.is_ipv4(),
+        IpProtocol::Ip6 => a.is_ipv4(),
+    });
+    addrs.dedup();
+    addrs
+}
+
+/// Resolves `host:port` and connects to the first address that accepts, preferred family
+/// first, before `deadline`.
+pub async fn connect_tcp(
+    host: &str,
+    port: u16,
+    prefer: IpProtocol,
+    deadline: Instant,
+) -> Result<TcpStream, FetchError> {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let addrs: Vec<SocketAddr> =
+        match tokio::time::timeout_at(deadline, tokio::net::lookup_host((host, port))).await {
+            Err(_) => return Err(FetchError::Timeout("resolving the host name")),
+            Ok(Err(e)) => return Err(FetchError::Connect(format!("cannot resolve {host}: {e}"))),
+            Ok(Ok(a)) => a.collect(),
+        };
+    if addrs.is_empty() {
+        return Err(FetchError::Connect(format!("{host} has no address")));
+    }
+    connect_first(addrs, prefer, deadline).await
+}
+
+/// Connects to the first of `addrs` that accepts, preferred family first, before `deadline`.
+pub async fn connect_first(
+    addrs: Vec<SocketAddr>,
+    prefer: IpProtocol,
+    deadline: Instant,
+) -> Result<TcpStream, FetchError> {
+    let mut last = None;
+    for addr in order_addresses(addrs, prefer) {
+        match tokio::time::timeout_at(deadline, TcpStream::connect(addr)).await {
+            Err(_) => return Err(FetchError::Timeout("connecting")),
+            Ok(Ok(s)) => {
+                let _ = s.set_nodelay(true);
+                return Ok(s);
+            }
+            Ok(Err(e)) => last = Some(format!("{addr}: {e}")),
+        }
+    }
+    Err(FetchError::Connect(last.unwrap_or_default()))
+}
+
+fn tls_config() -> Result<Arc<rustls::ClientConfig>, FetchError> {
+    static CONFIG: OnceLock<Result<Arc<rustls::ClientConfig>, String>> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let mut roots = rustls::RootCertStore::empty();
+            let native = rustls_native_certs::load_native_certs();
+            for c in native.certs {
+                let _ = roots.add(c);
+            }
+            if roots.is_empty() {
+                return Err("no trusted CA certificates found on this system".into());
+            }
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(|e| e.to_string())
+                .map(|b| {
+                    let mut c = b.with_root_certificates(roots).with_no_client_auth();
+                    c.alpn_protocols = vec![b"http/1.1".to_vec()];
+                    Arc::new(c)
+                })
+        })
+        .clone()
+        .map_err(FetchError::Connect)
+}
+
+/// What to do with a body longer than the cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overflow {
+    /// Fail with [`FetchError::TooLarge`] (the body is needed whole).
+    Fail,
+    /// Keep the first bytes and stop reading (only the status matters).
+    Truncate,
+}
+
+/// GETs `url` before `deadline`, with `authorization` (a full header value) when given, and
+/// reads at most `max_body` bytes of body.
+pub async fn get(
+    url: &url::Url,
+    authorization: Option<&str>,
+    prefer: IpProtocol,
+    deadline: Instant,
+    max_body: usize,
+    overflow: Overflow,
+) -> Result<Fetched, FetchError> {
+    let host = url
+        .host_str()
+        .ok_or_else(|| FetchError::Connect("address has no host".into()))?
+        .to_string();
+    let https = match url.scheme() {
+        "http" => false,
+        "https" => true,
+        other => return Err(FetchError::Connect(format!("unsupported scheme {other}"))),
+    };
+    let port = url
+        .port_or_known_default()
+        .unwrap_or(if https { 443 } else { 80 });
+    let tcp = connect_tcp(&host, port, prefer, deadline).await?;
+    if https {
+        let config = tls_config()?;
+        let name = rustls::pki_types::ServerName::try_from(
+            host.trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string(),
+        )
+        .map_err(|e| FetchError::Connect(format!("invalid TLS server name: {e}")))?;
+        let tls = tokio_rustls::TlsConnector::from(config);
+        let stream = match tokio::time::timeout_at(deadline, tls.connect(name, tcp)).await {
+            Err(_) => return Err(FetchError::Timeout("in the TLS handshake")),
+            Ok(Err(e)) => return Err(FetchError::Connect(format!("TLS: {e}"))),
+            Ok(Ok(s)) => s,
+        };
+        exchange(
+            stream,
+            url,
+            &host,
+            authorization,
+            deadline,
+            max_body,
+            overflow,
+        )
+        .await
+    } else {
+        exchange(tcp, url, &host, authorization, deadline, max_body, overflow).await
+    }
+}
+
+async fn exchange<S>(
+    io: S,
+    url: &url::Url,
+    host: &str,
+    authorization: Option<&str>,
+    deadline: Instant,
+    max_body: usize,
+    overflow: Overflow,
+) -> Result<Fetched, FetchError>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut sender, conn) = match tokio::time::timeout_at(
+        deadline,
+        hyper::client::conn::http1::handshake::<_, Empty<Bytes>>(TokioIo::new(io)),
+    )
+    .await
+    {
+        Err(_) => return Err(FetchError::Timeout("starting HTTP")),
+        Ok(Err(e)) => return Err(FetchError::Protocol(e.to_string())),
+        Ok(Ok(x)) => x,
+    };
+    let _driver = AbortOnDrop(tokio::spawn(async move {
+        let _ = conn.await;
+    }));
+    let mut path = url.path().to_string();
+    if let Some(q) = url.query() {
+        path.push('?');
+        path.push_str(q);
+    }
+    let host_header = match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_string(),
+    };
+    let mut req = Request::builder()
+        .method("GET")
+        .uri(path)
+        .header(header::HOST, host_header)
+        .header(
+            header::USER_AGENT,
+            concat!("nexo-exporter/", env!("CARGO_PKG_VERSION")),
+        )
+        .header(header::ACCEPT, "*/*")
+        .header(header::CONNECTION, "close")
+        .body(Empty::<Bytes>::new())
+        .map_err(|e| FetchError::Protocol(format!("cannot build request: {e}")))?;
+    if let Some(a) = authorization {
+        let mut v = HeaderValue::from_str(a)
+            .map_err(|_| FetchError::Protocol("invalid credentials".into()))?;
+        v.set_sensitive(true);
+        req.headers_mut().insert(header::AUTHORIZATION, v);
+    }
+    let resp = match tokio::time::timeout_at(deadline, sender.send_request(req)).await {
+        Err(_) => return Err(FetchError::Timeout("waiting for the response")),
+        Ok(Err(e)) => return Err(FetchError::Protocol(e.to_string())),
+        Ok(Ok(r)) => r,
+    };
+    let status = resp.status();
+    let too_large = || match overflow {
+        Overflow::Fail => Err(FetchError::TooLarge(max_body)),
+        Overflow::Truncate => Ok(()),
+    };
+    if let Some(len) = resp
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        && len > max_body
+    {
+        too_large()?;
+    }
+    let mut body = resp.into_body();
+    let mut buf = Vec::new();
+    loop {
+        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) => return Err(FetchError::Timeout("reading the response body")),
+            Ok(None) => break,
+            Ok(Some(Err(e))) => return Err(FetchError::Protocol(format!("reading the body: {e}"))),
+            Ok(Some(Ok(f))) => f,
+        };
+        if let Ok(data) = frame.into_data() {
+            if buf.len() + data.len() > max_body {
+                too_large()?;
+                buf.extend_from_slice(&data[..max_body - buf.len()]);
+                break;
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(Fetched {
+        status,
+        body: Bytes::from(buf),
+    })
+}
+
+/// `Basic` authorization header value for `user:password`.
+pub fn basic_auth(user: &str, password: &str) -> String {
+    format!("Basic {}", base64(format!("{user}:{password}").as_bytes()))
+}
+
+fn base64(input: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        out.push(T[(n >> 18) as usize & 63] as char);
+        out.push(T[(n >> 12) as usize & 63] as char);
+        out.push(if chunk.len() > 1 {
+            T[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if chunk.len() > 2 {
+            T[n as usize & 63] as char
+        } else {
+            '='
+        });
+    }
+    out
+}
+
+/// Time left until `deadline` (zero when passed).
+pub fn left(deadline: Instant) -> Duration {
+    deadline.saturating_duration_since(Instant::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv4_first_unless_ip6() {
+        let v6: SocketAddr = "[::1]:80".parse().unwrap();
+        let v4: SocketAddr = "127.0.0.1:80".parse().unwrap();
+        assert_eq!(order_addresses(vec![v6, v4], IpProtocol::Ip4), vec![v4, v6]);
+        assert_eq!(order_addresses(vec![v4, v6], IpProtocol::Ip6), vec![v6, v4]);
+    }
+
+    #[tokio::test]
+    async fn connects_to_the_preferred_family() {
+        let v4 = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let Ok(v6) = std::net::TcpListener::bind("[::1]:0") else {
+            return; // no IPv6 on this machine
+        };
+        let both = vec![v6.local_addr().unwrap(), v4.local_addr().unwrap()];
+        let far = Instant::now() + Duration::from_secs(5);
+        let s = connect_first(both.clone(), IpProtocol::Ip4, far)
+            .await
+            .unwrap();
+        assert!(s.peer_addr().unwrap().is_ipv4());
+        let s = connect_first(both, IpProtocol::Ip6, far).await.unwrap();
+        assert!(s.peer_addr().unwrap().is_ipv6());
+        // A refused preferred address falls back to the other family.
+        let dead6: SocketAddr = format!("[::1]:{}", v6.local_addr().unwrap().port())
+            .parse()
+            .unwrap();
+        drop(v6);
+        let s = connect_first(vec![dead6, v4.local_addr().unwrap()], IpProtocol::Ip6, far)
+            .await
+            .unwrap();
+        assert!(s.peer_addr().unwrap().is_ipv4());
+    }
+
+    #[test]
+    fn basic_auth_encodes() {
+        assert_eq!(basic_auth("guest", "guest"), "Basic Z3Vlc3Q6Z3Vlc3Q=");
+        assert_eq!(base64(b"a"), "YQ==");
+        assert_eq!(base64(b"ab"), "YWI=");
+    }
+}
