@@ -213,10 +213,18 @@ async fn event_loop(weak: std::sync::Weak<Shared>) {
 /// One connection of the event stream; returns when it ends.
 async fn follow_events(shared: &Arc<Shared>) -> Result<(), ProbeError> {
     let docker = shared.client(Duration::from_secs(5)).await?;
-    let last = shared.tracker.lock().expect("tracker lock").last_event_nano();
+    let last = shared
+        .tracker
+        .lock()
+        .expect("tracker lock")
+        .last_event_nano();
     let since = if last > 0 {
         // Resume where the previous connection stopped; repeats are ignored by the tracker.
-        Some(format!("{}.{:09}", last / 1_000_000_000, last % 1_000_000_000))
+        Some(format!(
+            "{}.{:09}",
+            last / 1_000_000_000,
+            last % 1_000_000_000
+        ))
     } else {
         None
     };

@@ -349,7 +349,10 @@ mod tests {
         ]
         .into();
         assert!(selector_matches(&[], &labels));
-        assert!(selector_matches(&["tier=api".into(), COMPOSE_PROJECT.into()], &labels));
+        assert!(selector_matches(
+            &["tier=api".into(), COMPOSE_PROJECT.into()],
+            &labels
+        ));
         assert!(!selector_matches(&["tier=db".into()], &labels));
         assert!(!selector_matches(&["missing".into()], &labels));
     }

@@ -315,10 +315,22 @@ mod tests {
         t.apply_event(&ev("a", Action::Destroy, 2), None);
         assert!(!t.knows("a"));
         t.observe("b", key("w"), obs(0, "t1"));
-        assert_eq!(t.totals(&key("w")), Totals { restarts: 3, ooms: 1 });
+        assert_eq!(
+            t.totals(&key("w")),
+            Totals {
+                restarts: 3,
+                ooms: 1
+            }
+        );
         // Removed while the stream was down: folded at the next listing.
         t.retain_present(&|id| id != "b");
-        assert_eq!(t.totals(&key("w")), Totals { restarts: 3, ooms: 1 });
+        assert_eq!(
+            t.totals(&key("w")),
+            Totals {
+                restarts: 3,
+                ooms: 1
+            }
+        );
         assert!(!t.knows("b"));
     }
 
