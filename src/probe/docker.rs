@@ -69,6 +69,71 @@ struct Shared {
     events: Mutex<Option<JoinHandle<()>>>,
     ncpu: Mutex<Option<i64>>,
     id_label: bool,
+    cache: Mutex<InspectCache>,
+}
+
+/// Inspect results reused while the event stream shows nothing happened to a container.
+///
+/// An entry is valid while the stream connection it was taken under is still up, no event
+/// for the container arrived since, and the listed state is unchanged. Every event bumps the
+/// container's generation; a (re)connect bumps the epoch.
+#[derive(Default)]
+struct InspectCache {
+    epoch: u64,
+    live: bool,
+    generation: HashMap<String, u64>,
+    entries: HashMap<String, CacheEntry>,
+}
+
+#[derive(Clone)]
+struct CacheEntry {
+    epoch: u64,
+    generation: u64,
+    state: String,
+    inspected: Arc<Inspected>,
+}
+
+/// What to stamp a fresh inspect with: `(epoch, generation)` when caching is possible.
+type Stamp = Option<(u64, u64)>;
+
+impl InspectCache {
+    fn get(&self, id: &str, state: &str) -> (Option<Arc<Inspected>>, Stamp) {
+        if !self.live {
+            return (None, None);
+        }
+        let generation = self.generation.get(id).copied().unwrap_or(0);
+        let hit = self.entries.get(id).filter(|e| {
+            e.epoch == self.epoch && e.generation == generation && e.state == state
+        });
+        (
+            hit.map(|e| Arc::clone(&e.inspected)),
+            Some((self.epoch, generation)),
+        )
+    }
+    fn put(&mut self, id: &str, state: &str, stamp: Stamp, inspected: Arc<Inspected>) {
+        if let Some((epoch, generation)) = stamp {
+            self.entries.insert(
+                id.to_string(),
+                CacheEntry {
+                    epoch,
+                    generation,
+                    state: state.to_string(),
+                    inspected,
+                },
+            );
+        }
+    }
+    fn event(&mut self, id: &str) {
+        *self.generation.entry(id.to_string()).or_default() += 1;
+    }
+    fn connected(&mut self, live: bool) {
+        self.epoch += 1;
+        self.live = live;
+    }
+    fn retain(&mut self, present: &HashSet<String>) {
+        self.entries.retain(|id, _| present.contains(id));
+        self.generation.retain(|id, _| present.contains(id));
+    }
 }
 
 /// The Engine address: configured `host`, else `DOCKER_HOST`, else the default socket.
@@ -94,6 +159,7 @@ impl DockerProbe {
             events: Mutex::new(None),
             ncpu: Mutex::new(None),
             id_label: config.id_label,
+            cache: Mutex::new(InspectCache::default()),
         });
         DockerProbe {
             config,
@@ -198,6 +264,7 @@ async fn event_loop(weak: std::sync::Weak<Shared>) {
     loop {
         let Some(shared) = weak.upgrade() else { return };
         let result = follow_events(&shared).await;
+        shared.cache.lock().expect("cache lock").connected(false);
         if let Err(e) = result {
             tracing::debug!(error = %e, "docker event stream");
             shared.reset_client().await;
@@ -236,10 +303,14 @@ async fn follow_events(shared: &Arc<Shared>) -> Result<(), ProbeError> {
             vec!["container".to_string()],
         )])),
     };
+    // A new epoch: entries cached under an earlier connection are stale (events may have
+    // been missed). The caller marks the cache dead again when this connection ends.
+    shared.cache.lock().expect("cache lock").connected(true);
     let mut stream = docker.events(Some(opts));
     while let Some(item) = stream.next().await {
         let msg = item.map_err(map_err)?;
         if let Some(ev) = parse::parse_event(&msg) {
+            shared.cache.lock().expect("cache lock").event(&ev.id);
             let key = shared.key_from_attributes(&ev.id, &ev.attributes);
             shared
                 .tracker
@@ -275,7 +346,9 @@ fn label_key(
 struct Sample {
     key: LabelKey,
     state: String,
-    inspect: Option<Inspected>,
+    inspect: Option<Arc<Inspected>>,
+    /// Whether `inspect` is fresh (counted by the tracker) rather than cached.
+    fresh: bool,
     usage: Option<Usage>,
 }
 
@@ -447,17 +520,33 @@ impl DockerProbe {
             let docker = docker.clone();
             let root = root.clone();
             async move {
-                let r = docker
-                    .inspect_container(&id, None::<InspectContainerOptions>)
-                    .await;
-                let inspect = match r {
-                    Ok(r) => Some(inspected(&r)),
-                    // Removed between list and inspect.
-                    Err(bollard::errors::Error::DockerResponseServerError {
-                        status_code: 404,
-                        ..
-                    }) => None,
-                    Err(e) => return Err(map_err(e)),
+                let (cached, stamp) = shared.cache.lock().expect("cache lock").get(&id, &state);
+                let fresh = cached.is_none();
+                let inspect = match cached {
+                    Some(c) => Some(c),
+                    None => {
+                        let r = docker
+                            .inspect_container(&id, None::<InspectContainerOptions>)
+                            .await;
+                        match r {
+                            Ok(r) => {
+                                let i = Arc::new(inspected(&r));
+                                shared.cache.lock().expect("cache lock").put(
+                                    &id,
+                                    &state,
+                                    stamp,
+                                    Arc::clone(&i),
+                                );
+                                Some(i)
+                            }
+                            // Removed between list and inspect.
+                            Err(bollard::errors::Error::DockerResponseServerError {
+                                status_code: 404,
+                                ..
+                            }) => None,
+                            Err(e) => return Err(map_err(e)),
+                        }
+                    }
                 };
                 let mut usage = None;
                 if state == "running" || state == "paused" {
@@ -478,6 +567,7 @@ impl DockerProbe {
                         key,
                         state,
                         inspect,
+                        fresh,
                         usage,
                     },
                 ))
@@ -504,11 +594,12 @@ impl DockerProbe {
         }
         let mut tracker = shared.tracker.lock().expect("tracker lock");
         for (id, s) in &samples {
-            if let Some(i) = &s.inspect {
+            if let (Some(i), true) = (&s.inspect, s.fresh) {
                 tracker.observe(id, s.key.clone(), i.obs.clone());
             }
         }
         tracker.retain_present(&|id| present.contains(id));
+        shared.cache.lock().expect("cache lock").retain(&present);
         for (_, s) in &samples {
             emit(&mut set, s, tracker.totals(&s.key));
         }
