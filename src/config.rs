@@ -482,9 +482,27 @@ pub struct DockerConfig {
     pub id_label: bool,
     /// Most stats requests in flight at once.
     pub stats_concurrency: usize,
+    /// Where CPU and memory usage come from.
+    pub stats_source: StatsSource,
+    /// The host's cgroup mount as the exporter sees it (`/host/sys/fs/cgroup` in a container).
+    pub cgroup_root: PathBuf,
     /// Deadline of this probe (default: `global.timeout`).
     #[serde(with = "opt_duration")]
     pub timeout: Option<Duration>,
+}
+
+/// Source of container CPU and memory usage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum StatsSource {
+    /// The cgroup files under `cgroup_root` when the container's cgroup is found there, the
+    /// Engine's one-shot stats otherwise.
+    #[default]
+    Auto,
+    /// Always the Engine's one-shot stats API.
+    Api,
+    /// Only the cgroup files (containers whose cgroup is not found get no usage metrics).
+    Cgroup,
 }
 
 impl Default for DockerConfig {
@@ -497,6 +515,8 @@ impl Default for DockerConfig {
             label_selector: Vec::new(),
             id_label: false,
             stats_concurrency: 8,
+            stats_source: StatsSource::Auto,
+            cgroup_root: PathBuf::from("/sys/fs/cgroup"),
             timeout: None,
         }
     }
