@@ -25,8 +25,9 @@ use crate::webconfig::{WebState, WebStore};
 /// Largest request body read (on `POST /-/reload`); larger bodies get 413.
 pub const MAX_BODY_BYTES: usize = 1024;
 
-/// Most bytes of request line and headers buffered per connection; more gets 431.
-pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// Most bytes of request target and headers accepted; more gets 431 (hyper's read buffer is
+/// capped at this size too, so a connection never buffers much more than twice it).
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 
 /// Builds a new [`Collector`] from the configuration file, for `POST /-/reload` and SIGHUP;
 /// the error text is shown to the caller and must hold no secret.
@@ -254,7 +255,18 @@ pub async fn serve(
 /// Checks basic authentication (every path is protected, as in exporter-toolkit), routes the
 /// request and adds the configured response headers.
 async fn handle_authorized(app: Arc<App>, web: Arc<WebState>, req: Request<Incoming>) -> Resp {
-    let mut resp = if app.web.authorize(&web, req.headers()).await {
+    let header_bytes: usize = req.uri().to_string().len()
+        + req
+            .headers()
+            .iter()
+            .map(|(k, v)| k.as_str().len() + v.len() + 4)
+            .sum::<usize>();
+    let mut resp = if header_bytes > MAX_HEADER_BYTES {
+        plain(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "request headers too large\n",
+        )
+    } else if app.web.authorize(&web, req.headers()).await {
         handle(app, req).await
     } else {
         let mut r = plain(StatusCode::UNAUTHORIZED, "Unauthorized\n");

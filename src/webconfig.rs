@@ -294,6 +294,23 @@ fn build_tls(
     {
         return Ok(None);
     }
+    if ![
+        "",
+        "NoClientCert",
+        "RequestClientCert",
+        "RequireAnyClientCert",
+        "RequireClientCert",
+        "VerifyClientCertIfGiven",
+        "RequireAndVerifyClientCert",
+    ]
+    .contains(&auth)
+    {
+        return Err(format!(
+            "key tls_server_config.client_auth_type: unknown value {auth:?} (expected NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven or RequireAndVerifyClientCert)"
+        ));
+    }
+    let min = tls_version(&t.min_version, "min_version", &rustls::version::TLS12)?;
+    let max = tls_version(&t.max_version, "max_version", &rustls::version::TLS13)?;
     if t.cert_file.is_some() && t.cert.is_some() {
         return Err("key tls_server_config: set cert_file or cert, not both".into());
     }
@@ -330,8 +347,6 @@ fn build_tls(
             .map_err(|_| "key tls_server_config.key: no PEM private key found".to_string())?,
         (None, None) => unreachable!("checked above"),
     };
-    let min = tls_version(&t.min_version, "min_version", &rustls::version::TLS12)?;
-    let max = tls_version(&t.max_version, "max_version", &rustls::version::TLS13)?;
     let versions: Vec<&'static rustls::SupportedProtocolVersion> =
         [&rustls::version::TLS12, &rustls::version::TLS13]
             .into_iter()
@@ -395,11 +410,7 @@ fn build_tls(
                     .map_err(|e| format!("key tls_server_config.client_ca_file: {e}"))?,
             )
         }
-        o => {
-            return Err(format!(
-                "key tls_server_config.client_auth_type: unknown value {o:?} (expected NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven or RequireAndVerifyClientCert)"
-            ));
-        }
+        _ => unreachable!("checked above"),
     };
     let builder = match verifier {
         Some(v) => builder.with_client_cert_verifier(v),
