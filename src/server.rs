@@ -391,7 +391,7 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 /// Reads `X-Prometheus-Scrape-Timeout-Seconds` and subtracts the offset, as blackbox_exporter.
-fn scrape_budget(headers: &HeaderMap, offset: Duration) -> Option<Duration> {
+pub fn scrape_budget(headers: &HeaderMap, offset: Duration) -> Option<Duration> {
     let secs: f64 = headers
         .get("x-prometheus-scrape-timeout-seconds")?
         .to_str()
