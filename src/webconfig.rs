@@ -699,6 +699,14 @@ mod tests {
     }
 
     #[test]
+    fn docs_example_hash() {
+        let doc = include_str!("../docs/security.md");
+        let h = "$2b$10$5bNw067pfSpu5CmrDV8U1uAW7LndXn.LGFCgyAhayxk6/DVUkNGay";
+        assert!(doc.contains(h));
+        assert!(bcrypt::verify("changeme", h).unwrap());
+    }
+
+    #[test]
     fn basic_auth_header() {
         let mut h = HeaderMap::new();
         h.insert(
