@@ -159,9 +159,8 @@ fn tls_basic_auth_and_web_config_reload() {
     }
     assert_eq!(curl(dir, &url, &["-u", "nobody:s3cret-pw"]).0, 401);
     // Plain HTTP to the TLS listener gets no HTTP answer.
-    match http(ex.addr, "GET", "/metrics", &[]) {
-        Ok(r) => panic!("plain HTTP was answered: {} {}", r.status, r.text()),
-        Err(_) => {}
+    if let Ok(r) = http(ex.addr, "GET", "/metrics", &[]) {
+        panic!("plain HTTP was answered: {} {}", r.status, r.text());
     }
     // TLS 1.1 is refused.
     let (st, _) = curl(
