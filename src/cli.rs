@@ -35,7 +35,7 @@ pub enum LogLevel {
 
 /// nexo-exporter: one Prometheus exporter for the NEXO CRM stack's PostgreSQL, Redis,
 /// RabbitMQ, Docker containers, host and service health endpoints.
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(name = "nexo-exporter", version = crate::build::LONG_VERSION, about, long_about = None)]
 pub struct Cli {
     /// Address to listen on (repeatable), e.g. `:8910`, `127.0.0.1:8910`, `[::1]:8910`.
@@ -56,6 +56,16 @@ pub struct Cli {
     /// Most scrapes served at once; more get 503.
     #[arg(long = "web.max-requests", default_value_t = 40)]
     pub max_requests: usize,
+    /// Most open connections; further clients wait until one closes.
+    #[arg(long = "web.max-connections", default_value_t = 256)]
+    pub max_connections: usize,
+    /// Time a client has for the TLS handshake and for sending each request's headers
+    /// (idle keep-alive connections are closed after it too), e.g. `10s`.
+    #[arg(long = "web.header-read-timeout", default_value = "10s", value_parser = parse_duration)]
+    pub header_read_timeout: std::time::Duration,
+    /// Web configuration file (exporter-toolkit format: TLS, basic authentication).
+    #[arg(long = "web.config.file", env = "NEXO_EXPORTER_WEB_CONFIG_FILE")]
+    pub web_config_file: Option<PathBuf>,
     /// Configuration file (YAML). Without it the embedded default is used.
     #[arg(long = "config.file", env = "NEXO_EXPORTER_CONFIG_FILE")]
     pub config_file: Option<PathBuf>,
@@ -84,13 +94,17 @@ pub struct Cli {
 }
 
 /// Subcommands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Validate a configuration file and print the effective configuration, secrets redacted.
     CheckConfig {
         /// The file to check.
         file: PathBuf,
     },
+}
+
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    crate::config::duration::parse(s)
 }
 
 /// Parses a listen address: `:PORT` means every interface, as in the Go exporters.

@@ -82,6 +82,13 @@ impl Collector {
         self.status.lock().expect("status lock").clone()
     }
 
+    /// Carries the collection counter on from `previous` (after a configuration reload), so
+    /// `nexo_exporter_collections_total` does not reset.
+    pub fn continue_from(&self, previous: &Collector) {
+        self.collections
+            .fetch_add(previous.collections(), Ordering::Relaxed);
+    }
+
     /// How many collections have run since start.
     pub fn collections(&self) -> u64 {
         self.collections.load(Ordering::Relaxed)

@@ -199,6 +199,13 @@ pub fn redact_url(s: &str) -> String {
         }
         return u.to_string().replace("%3Csecret%3E", "<secret>");
     }
+    // Not a parseable URL (e.g. a bad port): drop any user info outright.
+    if let Some(i) = s.find("://") {
+        let rest = &s[i + 3..];
+        if let Some(at) = rest.rfind('@') {
+            return format!("{}://<secret>@{}", &s[..i], &rest[at + 1..]);
+        }
+    }
     // key=value DSN form
     s.split_whitespace()
         .map(|kv| match kv.split_once('=') {

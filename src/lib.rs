@@ -13,6 +13,7 @@ pub mod logging;
 pub mod metrics;
 pub mod probe;
 pub mod server;
+pub mod webconfig;
 
 /// Build identification, recorded by `build.rs`.
 pub mod build {

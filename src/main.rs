@@ -7,6 +7,7 @@ use nexo_exporter::cli::{Cli, Command, parse_listen_address};
 use nexo_exporter::collect::Collector;
 use nexo_exporter::config::Config;
 use nexo_exporter::server::{self, App, WebOptions};
+use nexo_exporter::webconfig::WebStore;
 use nexo_exporter::{logging, probe};
 
 fn main() -> ExitCode {
@@ -25,16 +26,20 @@ fn main() -> ExitCode {
         };
     }
     logging::init(cli.log_level, cli.log_format);
-    let mut config = match Config::load(cli.config_file.as_deref()) {
+    let config = match load_config(&cli) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
-    if let Some(root) = &cli.rootfs {
-        config.host.rootfs = root.clone();
-    }
+    let web = match WebStore::load(cli.web_config_file.as_deref()) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("--web.config.file: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut addrs = Vec::new();
     for a in &cli.listen_addresses {
         match parse_listen_address(a) {
@@ -64,12 +69,22 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    rt.block_on(run(cli, config, addrs))
+    rt.block_on(run(cli, config, web, addrs))
+}
+
+/// Loads the main configuration with the command line's overrides applied.
+fn load_config(cli: &Cli) -> Result<Config, nexo_exporter::config::ConfigError> {
+    let mut config = Config::load(cli.config_file.as_deref())?;
+    if let Some(root) = &cli.rootfs {
+        config.host.rootfs = root.clone();
+    }
+    Ok(config)
 }
 
 async fn run(
     cli: Cli,
     config: Config,
+    web: std::sync::Arc<WebStore>,
     addrs: Vec<(String, Vec<std::net::SocketAddr>)>,
 ) -> ExitCode {
     let mut listeners = Vec::new();
@@ -100,21 +115,71 @@ async fn run(
         tracing::info!(probe = p.kind(), target = p.name(), address = %p.target(), "probe enabled");
     }
     let collector = Collector::new(probes);
-    let app = App::new(
+    let reload_cli = Cli {
+        command: None,
+        ..cli.clone()
+    };
+    let reloader: server::Reloader = Box::new(move || {
+        let config = load_config(&reload_cli).map_err(|e| e.to_string())?;
+        let probes = probe::build_all(&config);
+        for p in &probes {
+            tracing::info!(probe = p.kind(), target = p.name(), address = %p.target(), "probe enabled");
+        }
+        Ok(Collector::new(probes))
+    });
+    let app = App::with_reload(
         collector,
         WebOptions {
             telemetry_path: cli.telemetry_path.clone(),
             timeout_offset: config.global.timeout_offset,
             max_requests: cli.max_requests,
-            ..WebOptions::default()
+            max_connections: cli.max_connections,
+            header_read_timeout: cli.header_read_timeout,
         },
+        web,
+        Some(reloader),
     );
+    spawn_reload_tasks(std::sync::Arc::clone(&app));
     tracing::info!(
         version = nexo_exporter::build::LONG_VERSION,
         "nexo-exporter started"
     );
     server::serve(listeners, app, shutdown_signal()).await;
     ExitCode::SUCCESS
+}
+
+/// SIGHUP reloads both configuration files; the web configuration is also checked for changes
+/// every second.
+fn spawn_reload_tasks(app: std::sync::Arc<App>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let a = std::sync::Arc::clone(&app);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(nexo_exporter::webconfig::RECHECK_INTERVAL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let a = std::sync::Arc::clone(&a);
+            let _ = tokio::task::spawn_blocking(move || a.web().check()).await;
+        }
+    });
+    let mut hup = match signal(SignalKind::hangup()) {
+        Ok(h) => h,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot handle SIGHUP; reload through POST /-/reload only");
+            return;
+        }
+    };
+    tokio::spawn(async move {
+        while hup.recv().await.is_some() {
+            tracing::info!("received SIGHUP, reloading");
+            let a = std::sync::Arc::clone(&app);
+            let _ = tokio::task::spawn_blocking(move || {
+                a.web().reload();
+                let _ = a.reload_config();
+            })
+            .await;
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -6,11 +6,11 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::io::Write as _;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
@@ -20,6 +20,18 @@ use tokio::sync::Semaphore;
 
 use crate::collect::{Collector, Scope, self_metrics};
 use crate::metrics::{MetricSet, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE};
+use crate::webconfig::{WebState, WebStore};
+
+/// Largest request body read (on `POST /-/reload`); larger bodies get 413.
+pub const MAX_BODY_BYTES: usize = 1024;
+
+/// Most bytes of request target and headers accepted; more gets 431 (hyper's read buffer is
+/// capped at this size too, so a connection never buffers much more than twice it).
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// Builds a new [`Collector`] from the configuration file, for `POST /-/reload` and SIGHUP;
+/// the error text is shown to the caller and must hold no secret.
+pub type Reloader = Box<dyn Fn() -> Result<Arc<Collector>, String> + Send + Sync>;
 
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
@@ -50,19 +62,69 @@ impl Default for WebOptions {
 
 /// Shared state of the HTTP handlers.
 pub struct App {
-    collector: Arc<Collector>,
+    collector: RwLock<Arc<Collector>>,
     options: WebOptions,
     scrapes: Semaphore,
+    web: Arc<WebStore>,
+    reloader: Option<Reloader>,
+    reloading: Mutex<()>,
 }
 
 impl App {
-    /// Handler state for `collector` with `options`.
+    /// Handler state for `collector` with `options`: plain HTTP, no authentication, no reload.
     pub fn new(collector: Arc<Collector>, options: WebOptions) -> Arc<Self> {
+        let web = WebStore::load(None).expect("no web config file");
+        Self::with_reload(collector, options, web, None)
+    }
+
+    /// Handler state with a web configuration and a way to reload the main configuration.
+    pub fn with_reload(
+        collector: Arc<Collector>,
+        options: WebOptions,
+        web: Arc<WebStore>,
+        reloader: Option<Reloader>,
+    ) -> Arc<Self> {
         Arc::new(App {
             scrapes: Semaphore::new(options.max_requests.max(1)),
-            collector,
+            collector: RwLock::new(collector),
             options,
+            web,
+            reloader,
+            reloading: Mutex::new(()),
         })
+    }
+
+    /// The collector in force.
+    pub fn collector(&self) -> Arc<Collector> {
+        Arc::clone(&self.collector.read().expect("collector lock"))
+    }
+
+    /// The web configuration store.
+    pub fn web(&self) -> &Arc<WebStore> {
+        &self.web
+    }
+
+    /// Reloads the main configuration: on success the new probes replace the old ones (the
+    /// collection counter carries on); on error the old ones stay and the error is returned
+    /// (and logged).
+    pub fn reload_config(&self) -> Result<(), String> {
+        let Some(reloader) = &self.reloader else {
+            return Err("this exporter was started without a reloadable configuration".into());
+        };
+        let _one = self.reloading.lock().expect("reload lock");
+        match reloader() {
+            Ok(new) => {
+                let old = self.collector();
+                new.continue_from(&old);
+                *self.collector.write().expect("collector lock") = new;
+                tracing::info!("configuration reloaded");
+                Ok(())
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "configuration not reloaded; keeping the last good one");
+                Err(e)
+            }
+        }
     }
 }
 
@@ -128,24 +190,53 @@ pub async fn serve(
             _ = &mut shutdown => break,
             next = rx.recv() => {
                 let Some((stream, permit)) = next else { break };
+                let web = app.web.current();
                 let app2 = Arc::clone(&app);
+                let web2 = Arc::clone(&web);
                 let svc = hyper::service::service_fn(move |req| {
                     let app = Arc::clone(&app2);
-                    async move { Ok::<_, Infallible>(handle(app, req).await) }
+                    let web = Arc::clone(&web2);
+                    async move { Ok::<_, Infallible>(handle_authorized(app, web, req).await) }
                 });
                 let mut builder = hyper::server::conn::http1::Builder::new();
                 builder
                     .timer(TokioTimer::new())
                     .header_read_timeout(app.options.header_read_timeout)
-                    .max_buf_size(64 * 1024);
-                let conn = builder.serve_connection(TokioIo::new(stream), svc);
-                let conn = graceful.watch(conn);
-                tokio::spawn(async move {
-                    let _permit = permit;
-                    if let Err(e) = conn.await {
-                        tracing::debug!(error = %e, "connection closed with error");
+                    .max_buf_size(MAX_HEADER_BYTES);
+                let handshake_timeout = app.options.header_read_timeout;
+                match web.tls.clone() {
+                    None => {
+                        let conn = builder.serve_connection(TokioIo::new(stream), svc);
+                        let conn = graceful.watch(conn);
+                        tokio::spawn(async move {
+                            let _permit = permit;
+                            if let Err(e) = conn.await {
+                                tracing::debug!(error = %e, "connection closed with error");
+                            }
+                        });
                     }
-                });
+                    Some(acceptor) => {
+                        let watcher = graceful.watcher();
+                        tokio::spawn(async move {
+                            let _permit = permit;
+                            let tls = match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
+                                Ok(Ok(s)) => s,
+                                Ok(Err(e)) => {
+                                    tracing::debug!(error = %e, "TLS handshake failed");
+                                    return;
+                                }
+                                Err(_) => {
+                                    tracing::debug!("TLS handshake timed out");
+                                    return;
+                                }
+                            };
+                            let conn = watcher.watch(builder.serve_connection(TokioIo::new(tls), svc));
+                            if let Err(e) = conn.await {
+                                tracing::debug!(error = %e, "connection closed with error");
+                            }
+                        });
+                    }
+                }
             }
         }
     }
@@ -159,6 +250,34 @@ pub async fn serve(
     {
         tracing::warn!("open connections did not finish within 10s");
     }
+}
+
+/// Checks basic authentication (every path is protected, as in exporter-toolkit), routes the
+/// request and adds the configured response headers.
+async fn handle_authorized(app: Arc<App>, web: Arc<WebState>, req: Request<Incoming>) -> Resp {
+    let header_bytes: usize = req.uri().to_string().len()
+        + req
+            .headers()
+            .iter()
+            .map(|(k, v)| k.as_str().len() + v.len() + 4)
+            .sum::<usize>();
+    let mut resp = if header_bytes > MAX_HEADER_BYTES {
+        plain(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "request headers too large\n",
+        )
+    } else if app.web.authorize(&web, req.headers()).await {
+        handle(app, req).await
+    } else {
+        let mut r = plain(StatusCode::UNAUTHORIZED, "Unauthorized\n");
+        r.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic"));
+        r
+    };
+    for (k, v) in &web.headers {
+        resp.headers_mut().insert(k.clone(), v.clone());
+    }
+    resp
 }
 
 /// Routes one request.
@@ -177,7 +296,7 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Resp {
             if !read_only {
                 return method_not_allowed("GET, HEAD");
             }
-            match probe_scope(&app, req.uri().query().unwrap_or("")) {
+            match probe_scope(&app.collector(), req.uri().query().unwrap_or("")) {
                 Ok(scope) => scrape(&app, scope, req.headers()).await,
                 Err(msg) => plain(StatusCode::BAD_REQUEST, msg),
             }
@@ -192,6 +311,12 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Resp {
                 HeaderValue::from_static("text/html; charset=utf-8"),
             );
             r
+        }
+        "/-/reload" => {
+            if method != Method::POST && method != Method::PUT {
+                return method_not_allowed("POST, PUT");
+            }
+            reload(&app, req).await
         }
         "/-/healthy" | "/-/ready" => {
             if !read_only {
@@ -208,9 +333,35 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Resp {
     resp
 }
 
+/// `POST /-/reload`: reads at most [`MAX_BODY_BYTES`] of body (ignored), then reloads.
+async fn reload(app: &Arc<App>, req: Request<Incoming>) -> Resp {
+    let body = Limited::new(req.into_body(), MAX_BODY_BYTES).collect();
+    match tokio::time::timeout(app.options.header_read_timeout, body).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+            return plain(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("request body larger than {MAX_BODY_BYTES} bytes\n"),
+            );
+        }
+        Ok(Err(_)) | Err(_) => {
+            return plain(StatusCode::BAD_REQUEST, "cannot read request body\n");
+        }
+    }
+    let app2 = Arc::clone(app);
+    match tokio::task::spawn_blocking(move || app2.reload_config()).await {
+        Ok(Ok(())) => plain(StatusCode::OK, "configuration reloaded\n"),
+        Ok(Err(e)) => plain(
+            StatusCode::BAD_REQUEST,
+            format!("configuration not reloaded, the last good one stays in force: {e}\n"),
+        ),
+        Err(_) => plain(StatusCode::INTERNAL_SERVER_ERROR, "reload failed\n"),
+    }
+}
+
 /// Validates `/probe`'s query: `target` must name a configured target; `module`, when
 /// given, must be its kind. Addresses are never accepted, so nothing unconfigured is dialed.
-fn probe_scope(app: &App, query: &str) -> Result<Scope, String> {
+pub fn probe_scope(collector: &Collector, query: &str) -> Result<Scope, String> {
     let mut target = None;
     let mut module = None;
     for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
@@ -223,7 +374,7 @@ fn probe_scope(app: &App, query: &str) -> Result<Scope, String> {
     }
     let target =
         target.ok_or("missing parameter \"target\" (a target name from the configuration)\n")?;
-    match app.collector.find(&target, module.as_deref()) {
+    match collector.find(&target, module.as_deref()) {
         Some(p) => Ok(Scope::Target(p.name().to_string())),
         None => Err(format!(
             "unknown target {:?}{}: only target names from the configuration are accepted\n",
@@ -240,7 +391,7 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 /// Reads `X-Prometheus-Scrape-Timeout-Seconds` and subtracts the offset, as blackbox_exporter.
-fn scrape_budget(headers: &HeaderMap, offset: Duration) -> Option<Duration> {
+pub fn scrape_budget(headers: &HeaderMap, offset: Duration) -> Option<Duration> {
     let secs: f64 = headers
         .get("x-prometheus-scrape-timeout-seconds")?
         .to_str()
@@ -263,9 +414,10 @@ async fn scrape(app: &Arc<App>, scope: Scope, headers: &HeaderMap) -> Resp {
         );
     };
     let budget = scrape_budget(headers, app.options.timeout_offset);
-    let collected = app.collector.collect(scope, budget).await;
+    let collector = app.collector();
+    let collected = collector.collect(scope, budget).await;
     let mut set = MetricSet::clone(&collected);
-    self_metrics(&mut set, &app.collector);
+    self_metrics(&mut set, &collector);
     let openmetrics = wants_openmetrics(headers);
     let (body, ctype) = if openmetrics {
         (set.encode_openmetrics(), OPENMETRICS_CONTENT_TYPE)
@@ -295,7 +447,7 @@ async fn scrape(app: &Arc<App>, scope: Scope, headers: &HeaderMap) -> Resp {
 }
 
 /// Media ranges of an Accept-style header with their q-values.
-fn media_ranges(v: &str) -> impl Iterator<Item = (String, f32)> + '_ {
+pub fn media_ranges(v: &str) -> impl Iterator<Item = (String, f32)> + '_ {
     v.split(',').filter_map(|part| {
         let mut it = part.split(';');
         let media = it.next()?.trim().to_ascii_lowercase();
@@ -345,7 +497,7 @@ fn html_escape(s: &str) -> String {
 
 fn landing_page(app: &App) -> String {
     let mut rows = String::new();
-    for st in app.collector.statuses() {
+    for st in app.collector().statuses() {
         let (status, class) = match &st.last {
             None => ("not collected yet".to_string(), "unknown"),
             Some(Ok(())) => ("up".to_string(), "up"),
