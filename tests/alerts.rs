@@ -55,7 +55,10 @@ fn load_rules() -> Vec<Rule> {
                     .unwrap_or_default()
             };
             out.push(Rule {
-                name: r["alert"].as_str().expect("only alerting rules").to_string(),
+                name: r["alert"]
+                    .as_str()
+                    .expect("only alerting rules")
+                    .to_string(),
                 expr: r["expr"].as_str().unwrap().to_string(),
                 for_: r["for"].as_str().unwrap_or("0s").to_string(),
                 labels: map(&r["labels"]),
@@ -106,13 +109,8 @@ fn duration_secs(s: &str) -> u64 {
 
 #[test]
 fn promtool_check_rules_is_clean_with_all_lints() {
-    let (ok, out) = run(Command::new("promtool").args([
-        "check",
-        "rules",
-        "--lint=all",
-        "--lint-fatal",
-        RULES,
-    ]));
+    let (ok, out) =
+        run(Command::new("promtool").args(["check", "rules", "--lint=all", "--lint-fatal", RULES]));
     assert!(ok, "{out}");
     assert!(out.contains("SUCCESS: 25 rules found"), "{out}");
 }
@@ -126,7 +124,9 @@ fn promtool_unit_tests_pass() {
         .collect();
     files.sort();
     assert!(!files.is_empty());
-    let (ok, out) = run(Command::new("promtool").args(["test", "rules"]).args(&files));
+    let (ok, out) = run(Command::new("promtool")
+        .args(["test", "rules"])
+        .args(&files));
     assert!(ok, "{out}");
     assert_eq!(out.matches("SUCCESS").count(), files.len(), "{out}");
 }
@@ -151,11 +151,7 @@ fn every_alert_has_positive_and_negative_unit_tests() {
                                 panic!("{}: {name} expected without annotations", p.display())
                             });
                             for k in ["summary", "description", "runbook_url", "dashboard_url"] {
-                                assert!(
-                                    ann.contains_key(k),
-                                    "{}: {name} misses {k}",
-                                    p.display()
-                                );
+                                assert!(ann.contains_key(k), "{}: {name} misses {k}", p.display());
                             }
                             assert!(x["exp_labels"]["severity"].as_str().is_some());
                         }
@@ -170,7 +166,11 @@ fn every_alert_has_positive_and_negative_unit_tests() {
     }
     for r in &rules {
         assert!(fires.contains(&r.name), "{}: no firing unit test", r.name);
-        assert!(silent.contains(&r.name), "{}: no negative unit test", r.name);
+        assert!(
+            silent.contains(&r.name),
+            "{}: no negative unit test",
+            r.name
+        );
     }
 }
 
@@ -185,7 +185,9 @@ fn generated_rules_file_is_up_to_date() {
     );
     let mut body = src;
     for k in keys {
-        let v = s.get(k).unwrap_or_else(|| panic!("{k} missing in settings.env"));
+        let v = s
+            .get(k)
+            .unwrap_or_else(|| panic!("{k} missing in settings.env"));
         want.push_str(&format!("# {k}={v}\n"));
         body = body.replace(&format!("@{k}@"), v);
     }
@@ -208,7 +210,8 @@ fn annotations_follow_the_style_guide_and_link_one_base() {
     for r in load_rules() {
         let n = &r.name;
         assert!(
-            n.chars().next().unwrap().is_ascii_uppercase() && n.chars().all(|c| c.is_ascii_alphanumeric()),
+            n.chars().next().unwrap().is_ascii_uppercase()
+                && n.chars().all(|c| c.is_ascii_alphanumeric()),
             "{n}: not CamelCase"
         );
         let sev = &r.labels["severity"];
@@ -258,7 +261,11 @@ fn critical_warning_pairs_are_consistent() {
             let e = e.trim();
             // The threshold is the last comparison of the outermost expression or of the first
             // line (disk rules: `ratio < X\nunless ...`).
-            let line = if up { e.to_string() } else { e.lines().next().unwrap().to_string() };
+            let line = if up {
+                e.to_string()
+            } else {
+                e.lines().next().unwrap().to_string()
+            };
             let pos = line.rfind([' ', '\n']).unwrap();
             let thr: f64 = line[pos + 1..].trim().parse().unwrap();
             let rest = e.replacen(&line[pos + 1..], "THRESHOLD", 1);
@@ -266,7 +273,11 @@ fn critical_warning_pairs_are_consistent() {
         };
         let (wb, wt) = split(&w.expr);
         let (cb, ct) = split(&c.expr);
-        assert_eq!(wb, cb, "{} and {} must share the expression", w.name, c.name);
+        assert_eq!(
+            wb, cb,
+            "{} and {} must share the expression",
+            w.name, c.name
+        );
         if up {
             assert!(ct > wt, "{}: {ct} vs {}: {wt}", c.name, w.name);
         } else {
@@ -360,12 +371,30 @@ fn all_25_runbook_alerts_exactly_once_with_runbook_severity_and_category() {
 /// names (in `{...}`, `by (...)`, `on (...)`, ...), durations or numbers.
 fn metric_names(expr: &str) -> BTreeSet<String> {
     const KEYWORDS: [&str; 9] = [
-        "by", "without", "on", "ignoring", "group_left", "group_right", "and", "or", "unless",
+        "by",
+        "without",
+        "on",
+        "ignoring",
+        "group_left",
+        "group_right",
+        "and",
+        "or",
+        "unless",
     ];
     // Aggregation operators may be followed by `by (...)` before their parenthesis.
     const AGGREGATORS: [&str; 12] = [
-        "sum", "min", "max", "avg", "group", "stddev", "stdvar", "count", "count_values",
-        "bottomk", "topk", "quantile",
+        "sum",
+        "min",
+        "max",
+        "avg",
+        "group",
+        "stddev",
+        "stdvar",
+        "count",
+        "count_values",
+        "bottomk",
+        "topk",
+        "quantile",
     ];
     let b = expr.as_bytes();
     let mut out = BTreeSet::new();
@@ -404,8 +433,7 @@ fn metric_names(expr: &str) -> BTreeSet<String> {
             }
             i += 1;
             skip_paren_list = false;
-        } else if c.is_ascii_digit() || (c == '.' && i + 1 < b.len() && b[i + 1].is_ascii_digit())
-        {
+        } else if c.is_ascii_digit() || (c == '.' && i + 1 < b.len() && b[i + 1].is_ascii_digit()) {
             while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.') {
                 i += 1;
             }
@@ -448,7 +476,10 @@ fn metric_name_extraction() {
     );
     assert_eq!(
         got,
-        ["x_total", "y", "z"].iter().map(|s| s.to_string()).collect()
+        ["x_total", "y", "z"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     );
 }
 
@@ -478,12 +509,7 @@ fn contract() -> BTreeMap<String, String> {
 fn exposed_names(text: &str) -> BTreeSet<String> {
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| {
-            l.split(|c: char| c == '{' || c == ' ')
-                .next()
-                .unwrap()
-                .to_string()
-        })
+        .map(|l| l.split(['{', ' ']).next().unwrap().to_string())
         .collect()
 }
 
@@ -619,7 +645,10 @@ fn alertmanager_inhibitions_work_live() {
     let port = free_port();
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let child = Command::new("/usr/bin/prometheus-alertmanager")
-        .arg(format!("--config.file={}", root().join(AM_CONFIG).display()))
+        .arg(format!(
+            "--config.file={}",
+            root().join(AM_CONFIG).display()
+        ))
         .arg(format!("--storage.path={}", dir.path().display()))
         .arg(format!("--web.listen-address={addr}"))
         .arg("--cluster.listen-address=")
@@ -631,9 +660,14 @@ fn alertmanager_inhibitions_work_live() {
         .unwrap();
     let _g = Guard(child);
     assert!(
-        wait_for(Duration::from_secs(20), || http(addr, "GET", "/-/ready", &[])
-            .ok()
-            .filter(|r| r.status == 200))
+        wait_for(Duration::from_secs(20), || http(
+            addr,
+            "GET",
+            "/-/ready",
+            &[]
+        )
+        .ok()
+        .filter(|r| r.status == 200))
         .is_some(),
         "alertmanager did not start: {}",
         std::fs::read_to_string(dir.path().join("am.log")).unwrap_or_default()
@@ -646,38 +680,210 @@ fn alertmanager_inhibitions_work_live() {
     };
     // (labels, expected inhibited)
     let cases: Vec<(Vec<(&str, &str)>, bool)> = vec![
-        (with(&[("alertname", "CriticalCPUUsage"), ("severity", "critical"), ("name", "crm")]), false),
-        (with(&[("alertname", "HighCPUUsage"), ("severity", "warning"), ("name", "crm")]), true),
-        (with(&[("alertname", "HighCPUUsage"), ("severity", "warning"), ("name", "auth")]), false),
-        (with(&[("alertname", "CriticalMemoryUsage"), ("severity", "critical"), ("name", "crm")]), false),
-        (with(&[("alertname", "HighMemoryUsage"), ("severity", "warning"), ("name", "crm")]), true),
-        (with(&[("alertname", "DiskSpaceCritical"), ("severity", "critical"), ("mountpoint", "/")]), false),
-        (with(&[("alertname", "DiskSpaceLow"), ("severity", "warning"), ("mountpoint", "/")]), true),
-        (with(&[("alertname", "DiskSpaceLow"), ("severity", "warning"), ("mountpoint", "/data")]), false),
-        (vec![("alertname", "HighLatencyP99"), ("severity", "critical"), ("service", "gateway")], false),
-        (vec![("alertname", "HighLatencyP95"), ("severity", "warning"), ("service", "gateway")], true),
-        (vec![("alertname", "HighLatencyP95"), ("severity", "warning"), ("service", "auth")], false),
-        (with(&[("alertname", "PostgreSQLDown"), ("severity", "critical")]), false),
-        (with(&[("alertname", "HighDatabaseConnections"), ("severity", "warning")]), true),
-        (with(&[("alertname", "RedisDown"), ("severity", "critical")]), false),
-        (with(&[("alertname", "RedisHighMemory"), ("severity", "warning")]), true),
-        (with(&[("alertname", "RabbitMQDown"), ("severity", "critical")]), false),
-        (with(&[("alertname", "HighUnackedMessages"), ("severity", "warning"), ("queue", "q"), ("vhost", "/")]), true),
-        (with(&[("alertname", "ServiceDown"), ("severity", "critical"), ("service", "crm-service")]), false),
-        (vec![("alertname", "HighServerErrorRate"), ("severity", "critical"), ("service", "crm-service")], true),
-        (vec![("alertname", "ErrorSpike"), ("severity", "warning"), ("service", "crm-service")], true),
-        (vec![("alertname", "SlowRequestRate"), ("severity", "warning"), ("service", "crm-service")], true),
-        (vec![("alertname", "HighServerErrorRate"), ("severity", "critical"), ("service", "auth")], false),
-        (vec![("alertname", "TargetUnreachable"), ("severity", "warning"), ("job", "crm"), ("instance", "crm:3003")], false),
-        (vec![("alertname", "PrometheusTargetScrapeFailed"), ("severity", "warning"), ("job", "crm"), ("instance", "crm:3003")], true),
-        (vec![("alertname", "PrometheusTargetScrapeFailed"), ("severity", "warning"), ("job", "gw"), ("instance", "gw:3001")], false),
+        (
+            with(&[
+                ("alertname", "CriticalCPUUsage"),
+                ("severity", "critical"),
+                ("name", "crm"),
+            ]),
+            false,
+        ),
+        (
+            with(&[
+                ("alertname", "HighCPUUsage"),
+                ("severity", "warning"),
+                ("name", "crm"),
+            ]),
+            true,
+        ),
+        (
+            with(&[
+                ("alertname", "HighCPUUsage"),
+                ("severity", "warning"),
+                ("name", "auth"),
+            ]),
+            false,
+        ),
+        (
+            with(&[
+                ("alertname", "CriticalMemoryUsage"),
+                ("severity", "critical"),
+                ("name", "crm"),
+            ]),
+            false,
+        ),
+        (
+            with(&[
+                ("alertname", "HighMemoryUsage"),
+                ("severity", "warning"),
+                ("name", "crm"),
+            ]),
+            true,
+        ),
+        (
+            with(&[
+                ("alertname", "DiskSpaceCritical"),
+                ("severity", "critical"),
+                ("mountpoint", "/"),
+            ]),
+            false,
+        ),
+        (
+            with(&[
+                ("alertname", "DiskSpaceLow"),
+                ("severity", "warning"),
+                ("mountpoint", "/"),
+            ]),
+            true,
+        ),
+        (
+            with(&[
+                ("alertname", "DiskSpaceLow"),
+                ("severity", "warning"),
+                ("mountpoint", "/data"),
+            ]),
+            false,
+        ),
+        (
+            vec![
+                ("alertname", "HighLatencyP99"),
+                ("severity", "critical"),
+                ("service", "gateway"),
+            ],
+            false,
+        ),
+        (
+            vec![
+                ("alertname", "HighLatencyP95"),
+                ("severity", "warning"),
+                ("service", "gateway"),
+            ],
+            true,
+        ),
+        (
+            vec![
+                ("alertname", "HighLatencyP95"),
+                ("severity", "warning"),
+                ("service", "auth"),
+            ],
+            false,
+        ),
+        (
+            with(&[("alertname", "PostgreSQLDown"), ("severity", "critical")]),
+            false,
+        ),
+        (
+            with(&[
+                ("alertname", "HighDatabaseConnections"),
+                ("severity", "warning"),
+            ]),
+            true,
+        ),
+        (
+            with(&[("alertname", "RedisDown"), ("severity", "critical")]),
+            false,
+        ),
+        (
+            with(&[("alertname", "RedisHighMemory"), ("severity", "warning")]),
+            true,
+        ),
+        (
+            with(&[("alertname", "RabbitMQDown"), ("severity", "critical")]),
+            false,
+        ),
+        (
+            with(&[
+                ("alertname", "HighUnackedMessages"),
+                ("severity", "warning"),
+                ("queue", "q"),
+                ("vhost", "/"),
+            ]),
+            true,
+        ),
+        (
+            with(&[
+                ("alertname", "ServiceDown"),
+                ("severity", "critical"),
+                ("service", "crm-service"),
+            ]),
+            false,
+        ),
+        (
+            vec![
+                ("alertname", "HighServerErrorRate"),
+                ("severity", "critical"),
+                ("service", "crm-service"),
+            ],
+            true,
+        ),
+        (
+            vec![
+                ("alertname", "ErrorSpike"),
+                ("severity", "warning"),
+                ("service", "crm-service"),
+            ],
+            true,
+        ),
+        (
+            vec![
+                ("alertname", "SlowRequestRate"),
+                ("severity", "warning"),
+                ("service", "crm-service"),
+            ],
+            true,
+        ),
+        (
+            vec![
+                ("alertname", "HighServerErrorRate"),
+                ("severity", "critical"),
+                ("service", "auth"),
+            ],
+            false,
+        ),
+        (
+            vec![
+                ("alertname", "TargetUnreachable"),
+                ("severity", "warning"),
+                ("job", "crm"),
+                ("instance", "crm:3003"),
+            ],
+            false,
+        ),
+        (
+            vec![
+                ("alertname", "PrometheusTargetScrapeFailed"),
+                ("severity", "warning"),
+                ("job", "crm"),
+                ("instance", "crm:3003"),
+            ],
+            true,
+        ),
+        (
+            vec![
+                ("alertname", "PrometheusTargetScrapeFailed"),
+                ("severity", "warning"),
+                ("job", "gw"),
+                ("instance", "gw:3001"),
+            ],
+            false,
+        ),
         // No source label on either side must not inhibit (the `=~".+"` guards).
-        (vec![("alertname", "HighCPUUsage"), ("severity", "warning")], false),
+        (
+            vec![("alertname", "HighCPUUsage"), ("severity", "warning")],
+            false,
+        ),
     ];
     // The guard case needs a CriticalCPUUsage without `name` too.
     let mut all: Vec<serde_json::Value> = cases.iter().map(|(l, _)| alert_json(l)).collect();
-    all.push(alert_json(&[("alertname", "CriticalCPUUsage"), ("severity", "critical")]));
-    let resp = post_json(addr, "/api/v2/alerts", &serde_json::Value::from(all).to_string());
+    all.push(alert_json(&[
+        ("alertname", "CriticalCPUUsage"),
+        ("severity", "critical"),
+    ]));
+    let resp = post_json(
+        addr,
+        "/api/v2/alerts",
+        &serde_json::Value::from(all).to_string(),
+    );
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
 
     let state = |labels: &[(&str, &str)]| -> Option<bool> {
@@ -686,7 +892,9 @@ fn alertmanager_inhibitions_work_live() {
         v.as_array()?.iter().find_map(|a| {
             let l = a["labels"].as_object()?;
             let same = l.len() == labels.len()
-                && labels.iter().all(|(k, v)| l.get(*k).and_then(|x| x.as_str()) == Some(*v));
+                && labels
+                    .iter()
+                    .all(|(k, v)| l.get(*k).and_then(|x| x.as_str()) == Some(*v));
             same.then(|| !a["status"]["inhibitedBy"].as_array().unwrap().is_empty())
         })
     };

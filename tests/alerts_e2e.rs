@@ -1,5 +1,5 @@
 //! End to end: a real Prometheus (Debian's /usr/bin/prometheus, free loopback port, temp data
-//! dir, 1 s scrape and evaluation intervals) scrapes the real exporter with the shipped rules;
+//! dir, 2 s scrape / 1 s evaluation intervals) scrapes the real exporter with the shipped rules;
 //! each test breaks a private dependency, waits until the matching alert is firing in
 //! Prometheus's /api/v1/alerts, repairs it and waits until the alert is gone.
 //!
@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// How long an alert may take to fire or resolve (scrape 1 s + `for` 3 s + slack for a loaded CI).
+/// How long an alert may take to fire or resolve (scrape 2 s + `for` 3 s + slack for a loaded CI).
 const ALERT_WAIT: Duration = Duration::from_secs(90);
 
 fn root() -> PathBuf {
@@ -62,7 +62,7 @@ impl Prometheus {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("rules.yml"), test_rules()).unwrap();
         let config = format!(
-            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n\
+            "global:\n  scrape_interval: 2s\n  scrape_timeout: 2s\n  evaluation_interval: 1s\n\
              rule_files: [rules.yml]\n\
              scrape_configs:\n  - job_name: nexo-exporter\n    static_configs:\n      - targets: ['{exporter}']\n"
         );
@@ -91,9 +91,14 @@ impl Prometheus {
             dir,
         };
         assert!(
-            wait_for(Duration::from_secs(30), || http(p.addr, "GET", "/-/ready", &[])
-                .ok()
-                .filter(|r| r.status == 200))
+            wait_for(Duration::from_secs(30), || http(
+                p.addr,
+                "GET",
+                "/-/ready",
+                &[]
+            )
+            .ok()
+            .filter(|r| r.status == 200))
             .is_some(),
             "prometheus did not start:\n{}",
             p.log()
@@ -117,7 +122,11 @@ impl Prometheus {
     }
 
     /// (labels, state) of every alert named `name` whose labels include `filter`.
-    fn alerts(&self, name: &str, filter: &[(&str, &str)]) -> Vec<(BTreeMap<String, String>, String)> {
+    fn alerts(
+        &self,
+        name: &str,
+        filter: &[(&str, &str)],
+    ) -> Vec<(BTreeMap<String, String>, String)> {
         let Some(v) = self.api("/api/v1/alerts") else {
             return Vec::new();
         };
@@ -159,7 +168,11 @@ impl Prometheus {
     /// Waits until no `name{filter}` alert is pending or firing.
     fn wait_resolved(&self, name: &str, filter: &[(&str, &str)]) {
         assert!(
-            wait_for(ALERT_WAIT, || self.alerts(name, filter).is_empty().then_some(())).is_some(),
+            wait_for(ALERT_WAIT, || self
+                .alerts(name, filter)
+                .is_empty()
+                .then_some(()))
+            .is_some(),
             "{name}{filter:?} did not resolve within {ALERT_WAIT:?}: {:?}",
             self.alerts(name, filter)
         );
@@ -179,10 +192,17 @@ impl Prometheus {
             .collect();
         let got = wait_for(ALERT_WAIT, || {
             let v = self.api(&format!("/api/v1/query?query={enc}"))?;
-            let s = v["data"]["result"][0]["value"][1].as_str()?.parse::<f64>().ok()?;
+            let s = v["data"]["result"][0]["value"][1]
+                .as_str()?
+                .parse::<f64>()
+                .ok()?;
             (s == want).then_some(())
         });
-        assert!(got.is_some(), "{q} never became {want}; log:\n{}", self.log());
+        assert!(
+            got.is_some(),
+            "{q} never became {want}; log:\n{}",
+            self.log()
+        );
     }
 }
 
@@ -217,7 +237,10 @@ impl Tmpfs {
 
 impl Drop for Tmpfs {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(self.dir.path()).status();
+        let _ = Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
     }
 }
 
@@ -233,8 +256,14 @@ fn disk_space_low_fires_on_a_full_tmpfs_and_resolves() {
     );
     let prom = Prometheus::start(ex.addr);
     // The exporter sees the mount, and the alert is not firing on an empty filesystem.
-    prom.wait_value(&format!("node_filesystem_readonly{{mountpoint=\"{mp}\"}}"), 0.0);
-    assert!(prom.alerts("DiskSpaceLow", &[("mountpoint", &mp)]).is_empty());
+    prom.wait_value(
+        &format!("node_filesystem_readonly{{mountpoint=\"{mp}\"}}"),
+        0.0,
+    );
+    assert!(
+        prom.alerts("DiskSpaceLow", &[("mountpoint", &mp)])
+            .is_empty()
+    );
 
     // Fill to ~88% (12% free: DiskSpaceLow, not yet DiskSpaceCritical).
     let file = fs.path().join("fill");
@@ -247,7 +276,10 @@ fn disk_space_low_fires_on_a_full_tmpfs_and_resolves() {
     assert_eq!(labels["category"], "resources");
     assert_eq!(labels["fstype"], "tmpfs");
     assert_eq!(labels["job"], "nexo-exporter");
-    assert!(prom.alerts("DiskSpaceCritical", &[("mountpoint", &mp)]).is_empty());
+    assert!(
+        prom.alerts("DiskSpaceCritical", &[("mountpoint", &mp)])
+            .is_empty()
+    );
 
     std::fs::remove_file(&file).unwrap();
     prom.wait_resolved("DiskSpaceLow", &[("mountpoint", &mp)]);
@@ -363,7 +395,16 @@ fn postgresql_down_fires_through_a_broken_proxy_and_resolves() {
 /// A redis-server on `port`, killed on drop.
 fn redis_on(port: u16, dir: &Path) -> Guard {
     let child = Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
         .arg("--dir")
         .arg(dir)
         .stdout(Stdio::null())
@@ -372,8 +413,11 @@ fn redis_on(port: u16, dir: &Path) -> Guard {
         .expect("redis-server");
     let g = Guard(child);
     assert!(
-        wait_for(Duration::from_secs(10), || port_open(&format!("127.0.0.1:{port}")).then_some(()))
-            .is_some(),
+        wait_for(Duration::from_secs(10), || port_open(&format!(
+            "127.0.0.1:{port}"
+        ))
+        .then_some(()))
+        .is_some(),
         "redis did not start on {port}"
     );
     g
@@ -438,8 +482,12 @@ struct Container {
 
 impl Drop for Container {
     fn drop(&mut self) {
-        let _ = Command::new("docker").args(["rm", "-f", &self.name]).output();
-        let _ = Command::new("docker").args(["rmi", "-f", &self.image]).output();
+        let _ = Command::new("docker")
+            .args(["rm", "-f", &self.name])
+            .output();
+        let _ = Command::new("docker")
+            .args(["rmi", "-f", &self.image])
+            .output();
     }
 }
 
@@ -463,7 +511,11 @@ fn high_restart_rate_fires_for_a_crash_looping_container_and_resolves() {
         .arg(ctx.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let ex = Exporter::start(
         &format!(
@@ -475,10 +527,22 @@ fn high_restart_rate_fires_for_a_crash_looping_container_and_resolves() {
     prom.wait_value("nexo_exporter_docker_up", 1.0);
 
     let out = Command::new("docker")
-        .args(["run", "-d", "--name", &c.name, "--restart", "on-failure", &c.image])
+        .args([
+            "run",
+            "-d",
+            "--name",
+            &c.name,
+            "--restart",
+            "on-failure",
+            &c.image,
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let labels = prom.wait_firing("HighRestartRate", &[("name", &tag)]);
     assert_eq!(labels["severity"], "warning");
     assert_eq!(labels["category"], "availability");
