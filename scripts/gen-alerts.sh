@@ -26,7 +26,8 @@ if [ -f "$out" ]; then
     new=${!k}
     if [ -n "$old" ] && [ "$old" != "$new" ]; then
       case $k in
-        EXPORTER_JOB) sed -i "s|job=\"$old\"|job=\"$new\"|g; s|job: $old\$|job: $new|g; s|job $old|job $new|g" alerts/tests/*.yml ;;
+        EXPORTER_JOB) sed -i -e "s|job=\"$old\"|job=\"$new\"|g" -e "s|job: $old\([,} ]\)|job: $new\1|g" \
+                             -e "s|job: $old\$|job: $new|g" -e "s|\([Jj]ob\) $old\([),. ]\)|\1 $new\2|g" alerts/tests/*.yml ;;
         *) sed -i "s|$old|$new|g" alerts/tests/*.yml ;;
       esac
       echo "rewrote $k in alerts/tests: $old -> $new"
