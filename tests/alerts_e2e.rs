@@ -280,6 +280,32 @@ fn disk_space_low_fires_on_a_full_tmpfs_and_resolves() {
         prom.alerts("DiskSpaceCritical", &[("mountpoint", &mp)])
             .is_empty()
     );
+    // The annotations are rendered by the real Prometheus too.
+    let all = prom.api("/api/v1/alerts").unwrap();
+    let ann = all["data"]["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            a["labels"]["alertname"] == "DiskSpaceLow" && a["labels"]["mountpoint"] == mp.as_str()
+        })
+        .map(|a| a["annotations"].clone())
+        .unwrap();
+    assert_eq!(ann["summary"], "A filesystem has less than 15% free space.");
+    let desc = ann["description"].as_str().unwrap();
+    assert!(
+        desc.starts_with(&format!(
+            "Filesystem {mp} (nexo-e2e, tmpfs) on {} has only 1",
+            ex.addr
+        )) && desc.ends_with("% of its space available."),
+        "{desc}"
+    );
+    assert!(
+        ann["runbook_url"]
+            .as_str()
+            .unwrap()
+            .ends_with("#diskspacelow")
+    );
 
     std::fs::remove_file(&file).unwrap();
     prom.wait_resolved("DiskSpaceLow", &[("mountpoint", &mp)]);
