@@ -311,6 +311,33 @@ fn disk_space_low_fires_on_a_full_tmpfs_and_resolves() {
     prom.wait_resolved("DiskSpaceLow", &[("mountpoint", &mp)]);
 }
 
+// ------------------------------------------------------------------------------------ missing targets
+
+/// The layering for vanished series: an exporter that runs but reports no `pg_up` fires
+/// PostgreSQLDown (absent branch); a dead exporter fires TargetUnreachable instead, and the
+/// absent branch goes quiet (no critical page for something we cannot see).
+#[test]
+fn dead_exporter_fires_target_unreachable_instead_of_postgresql_down() {
+    let mut ex = Exporter::start(
+        "host:\n  enabled: false\npostgres: []\nredis: []\nrabbitmq: []\ndocker:\n  enabled: false\n",
+        &[],
+    );
+    let prom = Prometheus::start(ex.addr);
+    let labels = prom.wait_firing("PostgreSQLDown", &[]);
+    assert!(!labels.contains_key("instance"), "{labels:?}");
+    assert_eq!(labels["severity"], "critical");
+    assert!(prom.alerts("TargetUnreachable", &[]).is_empty());
+
+    ex.signal_and_wait("KILL");
+    let instance = ex.addr.to_string();
+    let labels = prom.wait_firing(
+        "TargetUnreachable",
+        &[("job", "nexo-exporter"), ("instance", &instance)],
+    );
+    assert_eq!(labels["severity"], "warning");
+    prom.wait_resolved("PostgreSQLDown", &[]);
+}
+
 // ------------------------------------------------------------------------------------ TCP proxy
 
 /// A TCP proxy to `upstream` that can be broken (drops every connection, accepts and closes
