@@ -511,7 +511,6 @@ def table(lay, title, description, unit, targets, links, w=12, h=8):
             "options": {"showHeader": True, "cellHeight": "sm",
                         "footer": {"show": False, "reducer": ["sum"], "fields": ""}},
             "transformations": [
-                {"id": "labelsToFields", "options": {"mode": "columns"}},
                 {"id": "organize", "options": {"excludeByName": {"Time": True}}},
             ],
             "links": links, "targets": targets}

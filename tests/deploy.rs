@@ -262,7 +262,7 @@ fn image_serves_metrics_inside_docker_and_reads_the_socket() {
         "-v",
         "/var/run/docker.sock:/var/run/docker.sock:ro",
         "-v",
-        "/:/host:ro,rslave",
+        "/:/host:ro",
         "--read-only",
         "--cap-drop",
         "ALL",
@@ -356,6 +356,13 @@ fn image_serves_metrics_inside_docker_and_reads_the_socket() {
 // ---------------------------------------------------------------------------------------
 // Prometheus config.
 
+/// A Prometheus rule file (top-level `groups:`), not a promtool test file or other YAML.
+fn is_rule_file(p: &Path) -> bool {
+    std::fs::read_to_string(p)
+        .map(|t| t.lines().any(|l| l.starts_with("groups:")))
+        .unwrap_or(false)
+}
+
 #[test]
 fn promtool_accepts_the_compose_prometheus_config_with_the_shipped_rules() {
     let tmp = tempfile::tempdir().unwrap();
@@ -371,7 +378,7 @@ fn promtool_accepts_the_compose_prometheus_config_with_the_shipped_rules() {
         for e in rd {
             let p = e.unwrap().path();
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            if name.ends_with(".yml") {
+            if name.ends_with(".yml") && is_rule_file(&p) {
                 std::fs::copy(&p, rules.join(&name)).unwrap();
                 copied += 1;
             }
@@ -631,11 +638,16 @@ fn prometheusrule_wraps_the_shipped_rule_files() {
     let alerts = root().join("alerts");
     std::fs::create_dir_all(tmp.path().join("alerts")).unwrap();
     let mut rule_groups = Vec::new();
-    for e in std::fs::read_dir(&alerts).unwrap() {
-        let p = e.unwrap().path();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&alerts)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    for p in files {
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
         std::fs::copy(&p, tmp.path().join("alerts").join(&name)).unwrap();
-        if name.ends_with(".yml") {
+        if name.ends_with(".yml") && is_rule_file(&p) {
             let docs = yaml_docs(&p);
             if let Some(g) = docs.first().and_then(|d| d["groups"].as_array()) {
                 rule_groups.extend(g.iter().cloned());
