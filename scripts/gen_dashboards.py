@@ -344,13 +344,13 @@ INVESTIGATION = {
           targets=[('node_load1{SEL}', "load1 {{instance}}"),
                    ('node_load5{SEL}', "load5 {{instance}}"),
                    ('node_load15{SEL}', "load15 {{instance}}"),
-                   ('count by (instance) (count by (instance, cpu) (node_cpu_seconds_total{SEL}))',
+                   ('count by (instance) (rate(node_cpu_seconds_total{SEL,mode="idle"}[$__rate_interval]))',
                     "cores {{instance}}")],
           what="Step 1 (uptime): 1, 5 and 15 minute load next to the number of cores."),
         P(title="CPU time by mode", alert="HighLoadAverage", unit="percentunit", stack=True,
           expr='sum by (instance, mode) (rate(node_cpu_seconds_total{SEL,mode!="idle"}[$__rate_interval]))\n'
                '/ on (instance) group_left ()\n'
-               'count by (instance) (count by (instance, cpu) (node_cpu_seconds_total{SEL}))',
+               'count by (instance) (rate(node_cpu_seconds_total{SEL,mode="idle"}[$__rate_interval]))',
           legend="{{mode}}",
           what="Step 2 (iostat): CPU bound (user/system) or I/O bound (iowait)."),
         P(title="Memory available", alert="HighLoadAverage", unit="percentunit",
