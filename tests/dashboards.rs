@@ -87,15 +87,91 @@ const PANEL_TYPES: [&str; 10] = [
 /// Unit ids from Grafana's `valueFormats/categories.ts` (the subset a Prometheus dashboard
 /// plausibly uses).
 const VALID_UNITS: &[&str] = &[
-    "none", "short", "sishort", "percent", "percentunit", "humidity", "dB", "hex0x", "hex",
-    "sci", "locale", "pixel", "bool", "bool_yes_no", "bool_on_off", "bits", "bytes", "kbytes",
-    "mbytes", "gbytes", "tbytes", "pbytes", "decbits", "decbytes", "deckbytes", "decmbytes",
-    "decgbytes", "dectbytes", "decpbytes", "pps", "binBps", "Bps", "binbps", "bps", "KiBs",
-    "Kibits", "KBs", "Kbits", "MiBs", "Mibits", "MBs", "Mbits", "GiBs", "Gibits", "GBs",
-    "Gbits", "hertz", "ns", "µs", "ms", "s", "m", "h", "d", "dtdurationms", "dtdurations",
-    "dthms", "dtdhms", "timeticks", "clockms", "clocks", "cps", "ops", "reqps", "rps", "wps",
-    "iops", "eps", "mps", "recps", "rowsps", "cpm", "opm", "reqpm", "rpm", "wpm", "iopm", "epm",
-    "mpm", "recpm", "rowspm", "dateTimeAsIso", "dateTimeAsUS", "dateTimeFromNow", "celsius",
+    "none",
+    "short",
+    "sishort",
+    "percent",
+    "percentunit",
+    "humidity",
+    "dB",
+    "hex0x",
+    "hex",
+    "sci",
+    "locale",
+    "pixel",
+    "bool",
+    "bool_yes_no",
+    "bool_on_off",
+    "bits",
+    "bytes",
+    "kbytes",
+    "mbytes",
+    "gbytes",
+    "tbytes",
+    "pbytes",
+    "decbits",
+    "decbytes",
+    "deckbytes",
+    "decmbytes",
+    "decgbytes",
+    "dectbytes",
+    "decpbytes",
+    "pps",
+    "binBps",
+    "Bps",
+    "binbps",
+    "bps",
+    "KiBs",
+    "Kibits",
+    "KBs",
+    "Kbits",
+    "MiBs",
+    "Mibits",
+    "MBs",
+    "Mbits",
+    "GiBs",
+    "Gibits",
+    "GBs",
+    "Gbits",
+    "hertz",
+    "ns",
+    "µs",
+    "ms",
+    "s",
+    "m",
+    "h",
+    "d",
+    "dtdurationms",
+    "dtdurations",
+    "dthms",
+    "dtdhms",
+    "timeticks",
+    "clockms",
+    "clocks",
+    "cps",
+    "ops",
+    "reqps",
+    "rps",
+    "wps",
+    "iops",
+    "eps",
+    "mps",
+    "recps",
+    "rowsps",
+    "cpm",
+    "opm",
+    "reqpm",
+    "rpm",
+    "wpm",
+    "iopm",
+    "epm",
+    "mpm",
+    "recpm",
+    "rowspm",
+    "dateTimeAsIso",
+    "dateTimeAsUS",
+    "dateTimeFromNow",
+    "celsius",
 ];
 
 fn root() -> PathBuf {
@@ -240,7 +316,11 @@ fn close(b: &[u8], i: usize, open: u8, shut: u8) -> usize {
         }
         j += 1;
     }
-    panic!("unbalanced {} in {:?}", open as char, String::from_utf8_lossy(b));
+    panic!(
+        "unbalanced {} in {:?}",
+        open as char,
+        String::from_utf8_lossy(b)
+    );
 }
 
 fn next_non_space(b: &[u8], mut i: usize) -> usize {
@@ -434,8 +514,14 @@ fn dashboards_pass_the_linter_rules() {
             err("no dashboard description".into());
         }
         // template-datasource-rule
-        let vars = d["templating"]["list"].as_array().cloned().unwrap_or_default();
-        let ds: Vec<&Value> = vars.iter().filter(|v| s(v, "type") == "datasource").collect();
+        let vars = d["templating"]["list"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let ds: Vec<&Value> = vars
+            .iter()
+            .filter(|v| s(v, "type") == "datasource")
+            .collect();
         if ds.len() != 1
             || s(ds[0], "name") != "datasource"
             || s(ds[0], "query") != "prometheus"
@@ -449,17 +535,20 @@ fn dashboards_pass_the_linter_rules() {
                 None => err(format!("template-{name}-rule: no `{name}` variable")),
                 Some(v) => {
                     if s(v, "type") != "query" || !is_ds_var(&v["datasource"]) {
-                        err(format!("template-{name}-rule: must be a query on $datasource"));
+                        err(format!(
+                            "template-{name}-rule: must be a query on $datasource"
+                        ));
                     }
-                    if v["multi"] != true || v["includeAll"] != true || s(v, "allValue") != ".+"
-                    {
+                    if v["multi"] != true || v["includeAll"] != true || s(v, "allValue") != ".+" {
                         err(format!("template-{name}-rule: must be multi with All = .+"));
                     }
                     if s(v, "label") != label {
                         err(format!("template-{name}-rule: label should be {label}"));
                     }
                     if v["refresh"] != 2 {
-                        err(format!("template-on-time-change-reload-rule: {name} refresh must be 2"));
+                        err(format!(
+                            "template-on-time-change-reload-rule: {name} refresh must be 2"
+                        ));
                     }
                 }
             }
@@ -474,7 +563,9 @@ fn dashboards_pass_the_linter_rules() {
                 perr("id missing or not unique".into());
             }
             if !PANEL_TYPES.contains(&ty) {
-                perr(format!("panel type {ty:?} is not a current (non-Angular) panel"));
+                perr(format!(
+                    "panel type {ty:?} is not a current (non-Angular) panel"
+                ));
             }
             if p["gridPos"]["w"].as_u64().is_none() || p["gridPos"]["h"].as_u64().is_none() {
                 perr("no gridPos".into());
@@ -495,9 +586,14 @@ fn dashboards_pass_the_linter_rules() {
             }
             // panel-units-rule (skipped when value mappings are set, as the linter does)
             let defaults = &p["fieldConfig"]["defaults"];
-            let has_mappings = defaults["mappings"].as_array().is_some_and(|m| !m.is_empty());
+            let has_mappings = defaults["mappings"]
+                .as_array()
+                .is_some_and(|m| !m.is_empty());
             if ty != "alertlist" && !has_mappings && !VALID_UNITS.contains(&s(defaults, "unit")) {
-                perr(format!("panel-units-rule: invalid or missing unit {:?}", defaults["unit"]));
+                perr(format!(
+                    "panel-units-rule: invalid or missing unit {:?}",
+                    defaults["unit"]
+                ));
             }
             if ty == "alertlist" {
                 continue;
@@ -505,7 +601,9 @@ fn dashboards_pass_the_linter_rules() {
             // Runbook link.
             let linked = p["links"].as_array().into_iter().flatten().any(|l| {
                 let url = s(l, "url");
-                ALERTS.iter().any(|(a, _)| url.ends_with(&format!("#{}", a.to_lowercase())))
+                ALERTS
+                    .iter()
+                    .any(|(a, _)| url.ends_with(&format!("#{}", a.to_lowercase())))
                     || url.ends_with("runbook.md")
             });
             if !linked {
@@ -540,13 +638,19 @@ fn dashboards_pass_the_linter_rules() {
                     if !excluded("target-instance-rule", title, pt)
                         && !m.contains(r#"instance=~"$instance""#)
                     {
-                        perr(format!("target-instance-rule: {} lacks instance=~\"$instance\"", sel.name));
+                        perr(format!(
+                            "target-instance-rule: {} lacks instance=~\"$instance\"",
+                            sel.name
+                        ));
                     }
                     // target-counter-agg-rule
                     if sel.name.ends_with("_total")
                         && !["rate", "irate", "increase"].contains(&sel.function.as_str())
                     {
-                        perr(format!("target-counter-agg-rule: {} outside rate/increase", sel.name));
+                        perr(format!(
+                            "target-counter-agg-rule: {} outside rate/increase",
+                            sel.name
+                        ));
                     }
                 }
             }
@@ -580,12 +684,16 @@ fn every_alert_has_a_panel_on_the_overview_and_its_dependency_dashboard() {
             };
             let found = panels(d).into_iter().find(|p| {
                 s(p, "title").starts_with(&format!("{alert}:"))
-                    && p["links"].as_array().into_iter().flatten().any(|l| {
-                        s(l, "url").ends_with(&format!("#{}", alert.to_lowercase()))
-                    })
+                    && p["links"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|l| s(l, "url").ends_with(&format!("#{}", alert.to_lowercase())))
             });
             let Some(p) = found else {
-                errors.push(format!("{uid}: no panel for {alert} linking to its runbook section"));
+                errors.push(format!(
+                    "{uid}: no panel for {alert} linking to its runbook section"
+                ));
                 continue;
             };
             let d = &p["fieldConfig"]["defaults"];
@@ -639,8 +747,15 @@ fn queries_use_only_known_metric_names() {
             }
         }
     }
-    assert!(used.len() > 20, "lexer found too few metric names: {used:?}");
-    assert!(unknown.is_empty(), "metric names not in docs/metric-names.txt:\n{}", unknown.into_iter().collect::<Vec<_>>().join("\n"));
+    assert!(
+        used.len() > 20,
+        "lexer found too few metric names: {used:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        "metric names not in docs/metric-names.txt:\n{}",
+        unknown.into_iter().collect::<Vec<_>>().join("\n")
+    );
 }
 
 /// Grafana variables replaced by what Grafana would send.
@@ -684,7 +799,10 @@ impl Prometheus {
         let log = std::fs::File::create(dir.path().join("prometheus.log")).unwrap();
         let child = Command::new("prometheus")
             .arg(format!("--config.file={}", cfg.display()))
-            .arg(format!("--storage.tsdb.path={}", dir.path().join("data").display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.path().join("data").display()
+            ))
             .arg(format!("--web.listen-address={addr}"))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -743,7 +861,10 @@ fn every_query_parses_on_a_real_prometheus() {
             if s(v, "type") != "query" {
                 continue;
             }
-            let q = v["query"]["query"].as_str().or(v["query"].as_str()).unwrap_or("");
+            let q = v["query"]["query"]
+                .as_str()
+                .or(v["query"].as_str())
+                .unwrap_or("");
             let inner = q
                 .strip_prefix("label_values(")
                 .and_then(|r| r.rsplit_once(','))
@@ -751,12 +872,20 @@ fn every_query_parses_on_a_real_prometheus() {
                 .unwrap_or_else(|| q.to_string());
             n += 1;
             if let Err(e) = prom.query(&substitute(&inner)) {
-                errors.push(format!("{} variable {}: {q}\n  -> {e}", s(d, "title"), s(v, "name")));
+                errors.push(format!(
+                    "{} variable {}: {q}\n  -> {e}",
+                    s(d, "title"),
+                    s(v, "name")
+                ));
             }
         }
     }
     assert!(n > 50, "too few queries checked: {n}");
-    assert!(errors.is_empty(), "queries Prometheus refuses:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "queries Prometheus refuses:\n{}",
+        errors.join("\n")
+    );
 }
 
 /// Files the generator writes, relative to the repository root.

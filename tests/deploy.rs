@@ -117,10 +117,7 @@ fn shipped_dockerfile() -> (String, String) {
 #[test]
 fn shipped_dockerfile_is_multi_stage_non_root_with_a_healthcheck() {
     let text = std::fs::read_to_string(root().join("deploy/Dockerfile")).unwrap();
-    let froms: Vec<&str> = text
-        .lines()
-        .filter(|l| l.starts_with("FROM "))
-        .collect();
+    let froms: Vec<&str> = text.lines().filter(|l| l.starts_with("FROM ")).collect();
     assert!(froms.len() >= 2, "multi-stage build expected: {froms:?}");
     assert!(froms[0].contains("rust:1.95"), "{froms:?}");
     assert!(froms.last().unwrap().contains(":nonroot"), "{froms:?}");
@@ -131,23 +128,39 @@ fn shipped_dockerfile_is_multi_stage_non_root_with_a_healthcheck() {
         .expect("USER");
     assert!(!user.contains(" 0") && !user.contains("root"), "{user}");
     let (hc, entry) = shipped_dockerfile();
-    assert!(hc.contains("healthcheck") && hc.contains("/-/healthy"), "{hc}");
+    assert!(
+        hc.contains("healthcheck") && hc.contains("/-/healthy"),
+        "{hc}"
+    );
     assert!(entry.contains("/usr/local/bin/nexo-exporter"), "{entry}");
 }
 
 #[test]
 fn healthcheck_subcommand_reports_a_running_and_a_missing_exporter() {
-    let ex = Exporter::start("postgres: []\nredis: []\nrabbitmq: []\ndocker: {enabled: false}\n", &[]);
+    let ex = Exporter::start(
+        "postgres: []\nredis: []\nrabbitmq: []\ndocker: {enabled: false}\n",
+        &[],
+    );
     let url = format!("http://{}/-/healthy", ex.addr);
     let out = run(Command::new(exporter_bin()).args(["healthcheck", "--url", &url]));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // A wrong path answers 404: unhealthy.
     let url404 = format!("http://{}/nope", ex.addr);
     let out = run(Command::new(exporter_bin()).args(["healthcheck", "--url", &url404]));
     assert_eq!(out.status.code(), Some(1));
     // Nothing listening: unhealthy, quickly.
     let closed = format!("http://127.0.0.1:{}/-/healthy", common::free_port());
-    let out = run(Command::new(exporter_bin()).args(["healthcheck", "--url", &closed, "--timeout", "1s"]));
+    let out = run(Command::new(exporter_bin()).args([
+        "healthcheck",
+        "--url",
+        &closed,
+        "--timeout",
+        "1s",
+    ]));
     assert_eq!(out.status.code(), Some(1));
     // A server that never answers: bounded by --timeout.
     let hole = common::blackhole_server();
@@ -162,6 +175,10 @@ fn healthcheck_subcommand_reports_a_running_and_a_missing_exporter() {
     assert_eq!(out.status.code(), Some(1));
     assert!(start.elapsed() < Duration::from_secs(10));
 }
+
+/// Without it, glibc's default `services: nis ... files` makes the static busybox's wget
+/// dlopen NSS modules a scratch image lacks, and it crashes (SIGSEGV) before connecting.
+const NSSWITCH: &str = "passwd: files\ngroup: files\nhosts: files dns\nservices: files\n";
 
 /// Exporter configuration of the image test: host and containers only.
 const IMAGE_CONFIG: &str = "\
@@ -200,6 +217,7 @@ fn image_serves_metrics_inside_docker_and_reads_the_socket() {
     )
     .unwrap();
     std::fs::write(rootfs.join("etc/group"), "root:x:0:\nnogroup:x:65534:\n").unwrap();
+    std::fs::write(rootfs.join("etc/nsswitch.conf"), NSSWITCH).unwrap();
     std::fs::create_dir_all(rootfs.join("tmp")).unwrap();
     let (hc_cmd, entrypoint) = shipped_dockerfile();
     std::fs::write(
@@ -223,8 +241,13 @@ fn image_serves_metrics_inside_docker_and_reads_the_socket() {
     // 2. A busybox image FROM scratch to scrape from inside the Docker network.
     let bctx = tmp.path().join("busybox");
     put(&bctx, Path::new("/bin/busybox"), "/bin/busybox");
-    std::fs::write(bctx.join("Dockerfile"), "FROM scratch\nCOPY bin/busybox /bin/busybox\n")
-        .unwrap();
+    std::fs::create_dir_all(bctx.join("etc")).unwrap();
+    std::fs::write(bctx.join("etc/nsswitch.conf"), NSSWITCH).unwrap();
+    std::fs::write(
+        bctx.join("Dockerfile"),
+        "FROM scratch\nCOPY bin/busybox /bin/busybox\nCOPY etc/ /etc/\n",
+    )
+    .unwrap();
     let busybox = DockerObject {
         kind: "image",
         name: format!("{}:test", unique("nexo-busybox-test")),
@@ -290,6 +313,7 @@ fn image_serves_metrics_inside_docker_and_reads_the_socket() {
     assert_eq!(user, "65534:65534");
     // 4. Scrape over the Docker network from the busybox container.
     let url = format!("http://{}:8910/metrics", container.name);
+    let mut last = String::new();
     let inside = wait_for(Duration::from_secs(30), || {
         let o = run(Command::new("docker").args([
             "run",
@@ -299,18 +323,23 @@ fn image_serves_metrics_inside_docker_and_reads_the_socket() {
             &busybox.name,
             "/bin/busybox",
             "wget",
+            // No -T: Debian's static busybox 1.35 wget segfaults with it in a scratch image.
             "-q",
-            "-T",
-            "10",
             "-O",
             "-",
             &url,
         ]));
+        last = format!("{}: {}", o.status, String::from_utf8_lossy(&o.stderr));
         o.status
             .success()
             .then(|| String::from_utf8_lossy(&o.stdout).into_owned())
     })
-    .unwrap_or_else(|| panic!("no scrape over the Docker network; logs:\n{}", logs()));
+    .unwrap_or_else(|| {
+        panic!(
+            "no scrape over the Docker network ({last}); logs:\n{}",
+            logs()
+        )
+    });
     // The docker probe's up gauge is served (it is 1 once the containers probe reads the
     // socket; while src/probe/docker.rs is a stub it is 0 — after the merge assert == 1).
     assert!(
@@ -318,12 +347,22 @@ fn image_serves_metrics_inside_docker_and_reads_the_socket() {
         "nexo_exporter_docker_up missing:\n{inside}"
     );
     if std::env::var_os("NEXO_TEST_DOCKER_PROBE").is_some() {
-        assert_eq!(sample(&inside, "nexo_exporter_docker_up", &[]), Some(1.0), "{}", logs());
+        assert_eq!(
+            sample(&inside, "nexo_exporter_docker_up", &[]),
+            Some(1.0),
+            "{}",
+            logs()
+        );
     }
     // The host probe reads the host through /host: load and the root filesystem.
     assert!(sample(&inside, "node_load1", &[]).is_some(), "{inside}");
     assert!(
-        sample(&inside, "node_filesystem_size_bytes", &[("mountpoint", "/")]).is_some(),
+        sample(
+            &inside,
+            "node_filesystem_size_bytes",
+            &[("mountpoint", "/")]
+        )
+        .is_some(),
         "host / not reported through /host:\n{inside}\nlogs:\n{}",
         logs()
     );
@@ -348,7 +387,11 @@ fn image_serves_metrics_inside_docker_and_reads_the_socket() {
         ]));
         (s == "healthy").then_some(s)
     });
-    assert!(health.is_some(), "container never healthy; logs:\n{}", logs());
+    assert!(
+        health.is_some(),
+        "container never healthy; logs:\n{}",
+        logs()
+    );
     drop(container);
     drop(network);
 }
@@ -369,7 +412,10 @@ fn promtool_accepts_the_compose_prometheus_config_with_the_shipped_rules() {
     let cfg = tmp.path().join("prometheus.yml");
     std::fs::copy(root().join("deploy/prometheus/prometheus.yml"), &cfg).unwrap();
     let text = std::fs::read_to_string(&cfg).unwrap();
-    assert!(text.contains("rules/*.yml"), "rules must be loaded from rules/*.yml");
+    assert!(
+        text.contains("rules/*.yml"),
+        "rules must be loaded from rules/*.yml"
+    );
     // The compose file mounts alerts/ at rules/ next to the config; mirror that in a temp copy.
     let rules = tmp.path().join("rules");
     std::fs::create_dir_all(&rules).unwrap();
@@ -388,7 +434,10 @@ fn promtool_accepts_the_compose_prometheus_config_with_the_shipped_rules() {
         // No rules on this branch yet: a placeholder in the temp copy only.
         std::fs::write(rules.join("placeholder.yml"), "groups: []\n").unwrap();
     }
-    let out = run(Command::new("promtool").arg("check").arg("config").arg(&cfg));
+    let out = run(Command::new("promtool")
+        .arg("check")
+        .arg("config")
+        .arg(&cfg));
     assert!(
         out.status.success(),
         "promtool check config: {}{}",
@@ -409,7 +458,11 @@ fn alertmanager_config_is_valid_when_present() {
         return;
     }
     let out = run(Command::new("amtool").arg("check-config").arg(&path));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -420,52 +473,425 @@ fn alertmanager_config_is_valid_when_present() {
 type Schema = &'static [(&'static str, &'static [(&'static str, &'static str)])];
 
 const K8S: Schema = &[
-    ("ObjectMeta", &[("name", ""), ("namespace", ""), ("labels", "*"), ("annotations", "*")]),
-    ("ConfigMap", &[("apiVersion", ""), ("kind", ""), ("metadata", "ObjectMeta"), ("data", "*"), ("binaryData", "*"), ("immutable", "")]),
-    ("Deployment", &[("apiVersion", ""), ("kind", ""), ("metadata", "ObjectMeta"), ("spec", "DeploymentSpec")]),
-    ("DaemonSet", &[("apiVersion", ""), ("kind", ""), ("metadata", "ObjectMeta"), ("spec", "DaemonSetSpec")]),
-    ("Service", &[("apiVersion", ""), ("kind", ""), ("metadata", "ObjectMeta"), ("spec", "ServiceSpec")]),
-    ("ServiceMonitor", &[("apiVersion", ""), ("kind", ""), ("metadata", "ObjectMeta"), ("spec", "ServiceMonitorSpec")]),
-    ("PrometheusRule", &[("apiVersion", ""), ("kind", ""), ("metadata", "ObjectMeta"), ("spec", "PrometheusRuleSpec")]),
-    ("Kustomization", &[("apiVersion", ""), ("kind", ""), ("namespace", ""), ("resources", ""), ("labels", "*"), ("commonLabels", "*"), ("images", "*"), ("configMapGenerator", "*")]),
-    ("DeploymentSpec", &[("replicas", ""), ("selector", "LabelSelector"), ("template", "PodTemplate"), ("strategy", "*"), ("revisionHistoryLimit", ""), ("minReadySeconds", "")]),
-    ("DaemonSetSpec", &[("selector", "LabelSelector"), ("template", "PodTemplate"), ("updateStrategy", "DaemonSetUpdateStrategy"), ("revisionHistoryLimit", ""), ("minReadySeconds", "")]),
-    ("DaemonSetUpdateStrategy", &[("type", ""), ("rollingUpdate", "*")]),
-    ("LabelSelector", &[("matchLabels", "*"), ("matchExpressions", "*")]),
-    ("PodTemplate", &[("metadata", "ObjectMeta"), ("spec", "PodSpec")]),
-    ("PodSpec", &[("containers", "Container[]"), ("initContainers", "Container[]"), ("volumes", "Volume[]"), ("securityContext", "PodSecurityContext"), ("serviceAccountName", ""), ("automountServiceAccountToken", ""), ("nodeSelector", "*"), ("tolerations", "Toleration[]"), ("affinity", "*"), ("hostNetwork", ""), ("hostPID", ""), ("priorityClassName", ""), ("terminationGracePeriodSeconds", ""), ("dnsPolicy", ""), ("restartPolicy", ""), ("enableServiceLinks", "")]),
-    ("Container", &[("name", ""), ("image", ""), ("imagePullPolicy", ""), ("command", ""), ("args", ""), ("env", "EnvVar[]"), ("envFrom", "*"), ("ports", "ContainerPort[]"), ("volumeMounts", "VolumeMount[]"), ("resources", "Resources"), ("livenessProbe", "Probe"), ("readinessProbe", "Probe"), ("startupProbe", "Probe"), ("securityContext", "SecurityContext"), ("workingDir", "")]),
-    ("EnvVar", &[("name", ""), ("value", ""), ("valueFrom", "EnvVarSource")]),
-    ("EnvVarSource", &[("secretKeyRef", "KeyRef"), ("configMapKeyRef", "KeyRef"), ("fieldRef", "*"), ("resourceFieldRef", "*")]),
+    (
+        "ObjectMeta",
+        &[
+            ("name", ""),
+            ("namespace", ""),
+            ("labels", "*"),
+            ("annotations", "*"),
+        ],
+    ),
+    (
+        "ConfigMap",
+        &[
+            ("apiVersion", ""),
+            ("kind", ""),
+            ("metadata", "ObjectMeta"),
+            ("data", "*"),
+            ("binaryData", "*"),
+            ("immutable", ""),
+        ],
+    ),
+    (
+        "Deployment",
+        &[
+            ("apiVersion", ""),
+            ("kind", ""),
+            ("metadata", "ObjectMeta"),
+            ("spec", "DeploymentSpec"),
+        ],
+    ),
+    (
+        "DaemonSet",
+        &[
+            ("apiVersion", ""),
+            ("kind", ""),
+            ("metadata", "ObjectMeta"),
+            ("spec", "DaemonSetSpec"),
+        ],
+    ),
+    (
+        "Service",
+        &[
+            ("apiVersion", ""),
+            ("kind", ""),
+            ("metadata", "ObjectMeta"),
+            ("spec", "ServiceSpec"),
+        ],
+    ),
+    (
+        "ServiceMonitor",
+        &[
+            ("apiVersion", ""),
+            ("kind", ""),
+            ("metadata", "ObjectMeta"),
+            ("spec", "ServiceMonitorSpec"),
+        ],
+    ),
+    (
+        "PrometheusRule",
+        &[
+            ("apiVersion", ""),
+            ("kind", ""),
+            ("metadata", "ObjectMeta"),
+            ("spec", "PrometheusRuleSpec"),
+        ],
+    ),
+    (
+        "Kustomization",
+        &[
+            ("apiVersion", ""),
+            ("kind", ""),
+            ("namespace", ""),
+            ("resources", ""),
+            ("labels", "*"),
+            ("commonLabels", "*"),
+            ("images", "*"),
+            ("configMapGenerator", "*"),
+        ],
+    ),
+    (
+        "DeploymentSpec",
+        &[
+            ("replicas", ""),
+            ("selector", "LabelSelector"),
+            ("template", "PodTemplate"),
+            ("strategy", "*"),
+            ("revisionHistoryLimit", ""),
+            ("minReadySeconds", ""),
+        ],
+    ),
+    (
+        "DaemonSetSpec",
+        &[
+            ("selector", "LabelSelector"),
+            ("template", "PodTemplate"),
+            ("updateStrategy", "DaemonSetUpdateStrategy"),
+            ("revisionHistoryLimit", ""),
+            ("minReadySeconds", ""),
+        ],
+    ),
+    (
+        "DaemonSetUpdateStrategy",
+        &[("type", ""), ("rollingUpdate", "*")],
+    ),
+    (
+        "LabelSelector",
+        &[("matchLabels", "*"), ("matchExpressions", "*")],
+    ),
+    (
+        "PodTemplate",
+        &[("metadata", "ObjectMeta"), ("spec", "PodSpec")],
+    ),
+    (
+        "PodSpec",
+        &[
+            ("containers", "Container[]"),
+            ("initContainers", "Container[]"),
+            ("volumes", "Volume[]"),
+            ("securityContext", "PodSecurityContext"),
+            ("serviceAccountName", ""),
+            ("automountServiceAccountToken", ""),
+            ("nodeSelector", "*"),
+            ("tolerations", "Toleration[]"),
+            ("affinity", "*"),
+            ("hostNetwork", ""),
+            ("hostPID", ""),
+            ("priorityClassName", ""),
+            ("terminationGracePeriodSeconds", ""),
+            ("dnsPolicy", ""),
+            ("restartPolicy", ""),
+            ("enableServiceLinks", ""),
+        ],
+    ),
+    (
+        "Container",
+        &[
+            ("name", ""),
+            ("image", ""),
+            ("imagePullPolicy", ""),
+            ("command", ""),
+            ("args", ""),
+            ("env", "EnvVar[]"),
+            ("envFrom", "*"),
+            ("ports", "ContainerPort[]"),
+            ("volumeMounts", "VolumeMount[]"),
+            ("resources", "Resources"),
+            ("livenessProbe", "Probe"),
+            ("readinessProbe", "Probe"),
+            ("startupProbe", "Probe"),
+            ("securityContext", "SecurityContext"),
+            ("workingDir", ""),
+        ],
+    ),
+    (
+        "EnvVar",
+        &[("name", ""), ("value", ""), ("valueFrom", "EnvVarSource")],
+    ),
+    (
+        "EnvVarSource",
+        &[
+            ("secretKeyRef", "KeyRef"),
+            ("configMapKeyRef", "KeyRef"),
+            ("fieldRef", "*"),
+            ("resourceFieldRef", "*"),
+        ],
+    ),
     ("KeyRef", &[("name", ""), ("key", ""), ("optional", "")]),
-    ("ContainerPort", &[("name", ""), ("containerPort", ""), ("protocol", ""), ("hostPort", ""), ("hostIP", "")]),
-    ("VolumeMount", &[("name", ""), ("mountPath", ""), ("readOnly", ""), ("subPath", ""), ("mountPropagation", "")]),
+    (
+        "ContainerPort",
+        &[
+            ("name", ""),
+            ("containerPort", ""),
+            ("protocol", ""),
+            ("hostPort", ""),
+            ("hostIP", ""),
+        ],
+    ),
+    (
+        "VolumeMount",
+        &[
+            ("name", ""),
+            ("mountPath", ""),
+            ("readOnly", ""),
+            ("subPath", ""),
+            ("mountPropagation", ""),
+        ],
+    ),
     ("Resources", &[("requests", "*"), ("limits", "*")]),
-    ("Probe", &[("httpGet", "HTTPGetAction"), ("tcpSocket", "*"), ("exec", "*"), ("initialDelaySeconds", ""), ("periodSeconds", ""), ("timeoutSeconds", ""), ("failureThreshold", ""), ("successThreshold", "")]),
-    ("HTTPGetAction", &[("path", ""), ("port", ""), ("scheme", ""), ("host", ""), ("httpHeaders", "*")]),
-    ("SecurityContext", &[("allowPrivilegeEscalation", ""), ("readOnlyRootFilesystem", ""), ("capabilities", "Capabilities"), ("runAsNonRoot", ""), ("runAsUser", ""), ("runAsGroup", ""), ("privileged", ""), ("seccompProfile", "SeccompProfile")]),
+    (
+        "Probe",
+        &[
+            ("httpGet", "HTTPGetAction"),
+            ("tcpSocket", "*"),
+            ("exec", "*"),
+            ("initialDelaySeconds", ""),
+            ("periodSeconds", ""),
+            ("timeoutSeconds", ""),
+            ("failureThreshold", ""),
+            ("successThreshold", ""),
+        ],
+    ),
+    (
+        "HTTPGetAction",
+        &[
+            ("path", ""),
+            ("port", ""),
+            ("scheme", ""),
+            ("host", ""),
+            ("httpHeaders", "*"),
+        ],
+    ),
+    (
+        "SecurityContext",
+        &[
+            ("allowPrivilegeEscalation", ""),
+            ("readOnlyRootFilesystem", ""),
+            ("capabilities", "Capabilities"),
+            ("runAsNonRoot", ""),
+            ("runAsUser", ""),
+            ("runAsGroup", ""),
+            ("privileged", ""),
+            ("seccompProfile", "SeccompProfile"),
+        ],
+    ),
     ("Capabilities", &[("add", ""), ("drop", "")]),
-    ("PodSecurityContext", &[("runAsNonRoot", ""), ("runAsUser", ""), ("runAsGroup", ""), ("fsGroup", ""), ("supplementalGroups", ""), ("seccompProfile", "SeccompProfile")]),
+    (
+        "PodSecurityContext",
+        &[
+            ("runAsNonRoot", ""),
+            ("runAsUser", ""),
+            ("runAsGroup", ""),
+            ("fsGroup", ""),
+            ("supplementalGroups", ""),
+            ("seccompProfile", "SeccompProfile"),
+        ],
+    ),
     ("SeccompProfile", &[("type", ""), ("localhostProfile", "")]),
-    ("Toleration", &[("key", ""), ("operator", ""), ("value", ""), ("effect", ""), ("tolerationSeconds", "")]),
-    ("Volume", &[("name", ""), ("configMap", "ConfigMapVolume"), ("secret", "*"), ("hostPath", "HostPathVolume"), ("emptyDir", "*")]),
-    ("ConfigMapVolume", &[("name", ""), ("items", "*"), ("defaultMode", ""), ("optional", "")]),
+    (
+        "Toleration",
+        &[
+            ("key", ""),
+            ("operator", ""),
+            ("value", ""),
+            ("effect", ""),
+            ("tolerationSeconds", ""),
+        ],
+    ),
+    (
+        "Volume",
+        &[
+            ("name", ""),
+            ("configMap", "ConfigMapVolume"),
+            ("secret", "*"),
+            ("hostPath", "HostPathVolume"),
+            ("emptyDir", "*"),
+        ],
+    ),
+    (
+        "ConfigMapVolume",
+        &[
+            ("name", ""),
+            ("items", "*"),
+            ("defaultMode", ""),
+            ("optional", ""),
+        ],
+    ),
     ("HostPathVolume", &[("path", ""), ("type", "")]),
-    ("ServiceSpec", &[("selector", "*"), ("ports", "ServicePort[]"), ("type", ""), ("clusterIP", "")]),
-    ("ServicePort", &[("name", ""), ("port", ""), ("targetPort", ""), ("protocol", ""), ("nodePort", "")]),
-    ("ServiceMonitorSpec", &[("selector", "LabelSelector"), ("endpoints", "Endpoint[]"), ("namespaceSelector", "*"), ("jobLabel", ""), ("targetLabels", ""), ("podTargetLabels", "")]),
-    ("Endpoint", &[("port", ""), ("path", ""), ("interval", ""), ("scrapeTimeout", ""), ("scheme", ""), ("honorLabels", ""), ("relabelings", "RelabelConfig[]"), ("metricRelabelings", "RelabelConfig[]")]),
-    ("RelabelConfig", &[("sourceLabels", ""), ("targetLabel", ""), ("regex", ""), ("replacement", ""), ("action", ""), ("separator", ""), ("modulus", "")]),
+    (
+        "ServiceSpec",
+        &[
+            ("selector", "*"),
+            ("ports", "ServicePort[]"),
+            ("type", ""),
+            ("clusterIP", ""),
+        ],
+    ),
+    (
+        "ServicePort",
+        &[
+            ("name", ""),
+            ("port", ""),
+            ("targetPort", ""),
+            ("protocol", ""),
+            ("nodePort", ""),
+        ],
+    ),
+    (
+        "ServiceMonitorSpec",
+        &[
+            ("selector", "LabelSelector"),
+            ("endpoints", "Endpoint[]"),
+            ("namespaceSelector", "*"),
+            ("jobLabel", ""),
+            ("targetLabels", ""),
+            ("podTargetLabels", ""),
+        ],
+    ),
+    (
+        "Endpoint",
+        &[
+            ("port", ""),
+            ("path", ""),
+            ("interval", ""),
+            ("scrapeTimeout", ""),
+            ("scheme", ""),
+            ("honorLabels", ""),
+            ("relabelings", "RelabelConfig[]"),
+            ("metricRelabelings", "RelabelConfig[]"),
+        ],
+    ),
+    (
+        "RelabelConfig",
+        &[
+            ("sourceLabels", ""),
+            ("targetLabel", ""),
+            ("regex", ""),
+            ("replacement", ""),
+            ("action", ""),
+            ("separator", ""),
+            ("modulus", ""),
+        ],
+    ),
     ("PrometheusRuleSpec", &[("groups", "RuleGroup[]")]),
-    ("RuleGroup", &[("name", ""), ("interval", ""), ("rules", "Rule[]"), ("limit", ""), ("partial_response_strategy", "")]),
-    ("Rule", &[("alert", ""), ("record", ""), ("expr", ""), ("for", ""), ("keep_firing_for", ""), ("labels", "*"), ("annotations", "*")]),
+    (
+        "RuleGroup",
+        &[
+            ("name", ""),
+            ("interval", ""),
+            ("rules", "Rule[]"),
+            ("limit", ""),
+            ("partial_response_strategy", ""),
+        ],
+    ),
+    (
+        "Rule",
+        &[
+            ("alert", ""),
+            ("record", ""),
+            ("expr", ""),
+            ("for", ""),
+            ("keep_firing_for", ""),
+            ("labels", "*"),
+            ("annotations", "*"),
+        ],
+    ),
 ];
 
 const COMPOSE: Schema = &[
-    ("Compose", &[("name", ""), ("version", ""), ("services", "{Service}"), ("volumes", "*"), ("networks", "*"), ("secrets", "*"), ("configs", "*")]),
-    ("Service", &[("image", ""), ("build", "Build"), ("container_name", ""), ("command", ""), ("entrypoint", ""), ("environment", "*"), ("env_file", ""), ("ports", ""), ("expose", ""), ("volumes", ""), ("depends_on", "*"), ("restart", ""), ("healthcheck", "Healthcheck"), ("networks", "*"), ("group_add", ""), ("user", ""), ("read_only", ""), ("security_opt", ""), ("cap_drop", ""), ("cap_add", ""), ("pid", ""), ("labels", "*"), ("logging", "*"), ("deploy", "*"), ("mem_limit", ""), ("cpus", ""), ("extra_hosts", ""), ("tmpfs", ""), ("working_dir", ""), ("secrets", "*"), ("profiles", ""), ("stop_grace_period", ""), ("privileged", ""), ("hostname", ""), ("ulimits", "*")]),
-    ("Build", &[("context", ""), ("dockerfile", ""), ("args", "*"), ("target", "")]),
-    ("Healthcheck", &[("test", ""), ("interval", ""), ("timeout", ""), ("retries", ""), ("start_period", ""), ("disable", "")]),
+    (
+        "Compose",
+        &[
+            ("name", ""),
+            ("version", ""),
+            ("services", "{Service}"),
+            ("volumes", "*"),
+            ("networks", "*"),
+            ("secrets", "*"),
+            ("configs", "*"),
+        ],
+    ),
+    (
+        "Service",
+        &[
+            ("image", ""),
+            ("build", "Build"),
+            ("container_name", ""),
+            ("command", ""),
+            ("entrypoint", ""),
+            ("environment", "*"),
+            ("env_file", ""),
+            ("ports", ""),
+            ("expose", ""),
+            ("volumes", ""),
+            ("depends_on", "*"),
+            ("restart", ""),
+            ("healthcheck", "Healthcheck"),
+            ("networks", "*"),
+            ("group_add", ""),
+            ("user", ""),
+            ("read_only", ""),
+            ("security_opt", ""),
+            ("cap_drop", ""),
+            ("cap_add", ""),
+            ("pid", ""),
+            ("labels", "*"),
+            ("logging", "*"),
+            ("deploy", "*"),
+            ("mem_limit", ""),
+            ("cpus", ""),
+            ("extra_hosts", ""),
+            ("tmpfs", ""),
+            ("working_dir", ""),
+            ("secrets", "*"),
+            ("profiles", ""),
+            ("stop_grace_period", ""),
+            ("privileged", ""),
+            ("hostname", ""),
+            ("ulimits", "*"),
+        ],
+    ),
+    (
+        "Build",
+        &[
+            ("context", ""),
+            ("dockerfile", ""),
+            ("args", "*"),
+            ("target", ""),
+        ],
+    ),
+    (
+        "Healthcheck",
+        &[
+            ("test", ""),
+            ("interval", ""),
+            ("timeout", ""),
+            ("retries", ""),
+            ("start_period", ""),
+            ("disable", ""),
+        ],
+    ),
 ];
 
 fn check(schema: Schema, v: &Value, ty: &str, path: &str, errors: &mut Vec<String>) {
@@ -574,9 +1000,12 @@ fn kubernetes_manifests_are_structurally_valid() {
                 }
             };
             if api != want_api {
-                errors.push(format!("{file}#{i}: {kind} needs apiVersion {want_api}, not {api}"));
+                errors.push(format!(
+                    "{file}#{i}: {kind} needs apiVersion {want_api}, not {api}"
+                ));
             }
-            if kind != "Kustomization" && doc["metadata"]["name"].as_str().is_none_or(str::is_empty) {
+            if kind != "Kustomization" && doc["metadata"]["name"].as_str().is_none_or(str::is_empty)
+            {
                 errors.push(format!("{file}#{i}: {kind} without metadata.name"));
             }
             check(K8S, doc, &kind, &format!("{file}#{i}"), &mut errors);
@@ -586,7 +1015,9 @@ fn kubernetes_manifests_are_structurally_valid() {
                 let labels = &doc["spec"]["template"]["metadata"]["labels"];
                 for (k, v) in sel.as_object().into_iter().flatten() {
                     if &labels[k] != v {
-                        errors.push(format!("{file}#{i}: selector {k} does not match the template"));
+                        errors.push(format!(
+                            "{file}#{i}: selector {k} does not match the template"
+                        ));
                     }
                 }
                 let spec = &doc["spec"]["template"]["spec"];
@@ -610,13 +1041,25 @@ fn kubernetes_manifests_are_structurally_valid() {
                     errors.push(format!("{file}#{i}: must run as non-root"));
                 }
             }
-            if kind == "ConfigMap" && file == "grafana-dashboards.yaml" && doc["metadata"]["labels"]["grafana_dashboard"] != "1" {
-                errors.push(format!("{file}#{i}: dashboards need label grafana_dashboard=1"));
+            if kind == "ConfigMap"
+                && file == "grafana-dashboards.yaml"
+                && doc["metadata"]["labels"]["grafana_dashboard"] != "1"
+            {
+                errors.push(format!(
+                    "{file}#{i}: dashboards need label grafana_dashboard=1"
+                ));
             }
             kinds.insert(kind);
         }
     }
-    for k in ["ConfigMap", "Deployment", "DaemonSet", "Service", "ServiceMonitor", "Kustomization"] {
+    for k in [
+        "ConfigMap",
+        "Deployment",
+        "DaemonSet",
+        "Service",
+        "ServiceMonitor",
+        "Kustomization",
+    ] {
         if !kinds.contains(k) {
             errors.push(format!("no {k} in deploy/kubernetes"));
         }
@@ -660,8 +1103,10 @@ fn prometheusrule_wraps_the_shipped_rule_files() {
             .arg("--root")
             .arg(tmp.path()),
     );
-    let want = std::fs::read_to_string(tmp.path().join("deploy/kubernetes/prometheusrule.yaml")).unwrap();
-    let have = std::fs::read_to_string(root().join("deploy/kubernetes/prometheusrule.yaml")).unwrap();
+    let want =
+        std::fs::read_to_string(tmp.path().join("deploy/kubernetes/prometheusrule.yaml")).unwrap();
+    let have =
+        std::fs::read_to_string(root().join("deploy/kubernetes/prometheusrule.yaml")).unwrap();
     assert_eq!(
         have, want,
         "deploy/kubernetes/prometheusrule.yaml is stale: run python3 scripts/gen_prometheusrule.py"
@@ -683,7 +1128,18 @@ fn compose_file_is_structurally_valid_and_wired() {
     let mut errors = Vec::new();
     check(COMPOSE, c, "Compose", "docker-compose.yml", &mut errors);
     let svc = |n: &str| &c["services"][n];
-    for n in ["auth", "gateway", "crm-service", "postgres", "redis", "rabbitmq", "nexo-exporter", "prometheus", "alertmanager", "grafana"] {
+    for n in [
+        "auth",
+        "gateway",
+        "crm-service",
+        "postgres",
+        "redis",
+        "rabbitmq",
+        "nexo-exporter",
+        "prometheus",
+        "alertmanager",
+        "grafana",
+    ] {
         if !svc(n).is_object() {
             errors.push(format!("service {n} missing"));
         }
@@ -700,10 +1156,16 @@ fn compose_file_is_structurally_valid_and_wired() {
     if !vols.iter().any(|v| v.starts_with("/:/host:ro")) {
         errors.push("exporter: host / must be mounted read-only at /host".into());
     }
-    if !vols.iter().any(|v| v == "/var/run/docker.sock:/var/run/docker.sock:ro") {
+    if !vols
+        .iter()
+        .any(|v| v == "/var/run/docker.sock:/var/run/docker.sock:ro")
+    {
         errors.push("exporter: Docker socket must be mounted read-only".into());
     }
-    if !strings(&ex["command"]).iter().any(|a| a == "--path.rootfs=/host") {
+    if !strings(&ex["command"])
+        .iter()
+        .any(|a| a == "--path.rootfs=/host")
+    {
         errors.push("exporter: --path.rootfs=/host missing".into());
     }
     if strings(&ex["group_add"]).is_empty() {
@@ -715,7 +1177,10 @@ fn compose_file_is_structurally_valid_and_wired() {
     for (name, s) in c["services"].as_object().unwrap() {
         for v in strings(&s["volumes"]) {
             let src = v.split(':').next().unwrap();
-            if src.starts_with('.') && !pending.contains(&src) && !root().join("deploy").join(src).exists() {
+            if src.starts_with('.')
+                && !pending.contains(&src)
+                && !root().join("deploy").join(src).exists()
+            {
                 errors.push(format!("{name}: mounted path {src} does not exist"));
             }
         }
@@ -724,23 +1189,36 @@ fn compose_file_is_structurally_valid_and_wired() {
     if !joined("prometheus").contains("../alerts:/etc/prometheus/rules") {
         errors.push("prometheus: shipped rules (alerts/) not mounted".into());
     }
-    if !joined("grafana").contains("../dashboards:") || !joined("grafana").contains("./grafana/provisioning:") {
+    if !joined("grafana").contains("../dashboards:")
+        || !joined("grafana").contains("./grafana/provisioning:")
+    {
         errors.push("grafana: dashboards or provisioning not mounted".into());
     }
     if !joined("alertmanager").contains("./alertmanager/alertmanager.yml:") {
         errors.push("alertmanager: shipped routing not mounted".into());
     }
     // The dashboard provider's path is where the dashboards are mounted.
-    let provider = std::fs::read_to_string(root().join("deploy/grafana/provisioning/dashboards/nexo.yml")).unwrap();
-    if !provider.contains("/var/lib/grafana/dashboards/nexo") || !joined("grafana").contains(":/var/lib/grafana/dashboards/nexo") {
+    let provider =
+        std::fs::read_to_string(root().join("deploy/grafana/provisioning/dashboards/nexo.yml"))
+            .unwrap();
+    if !provider.contains("/var/lib/grafana/dashboards/nexo")
+        || !joined("grafana").contains(":/var/lib/grafana/dashboards/nexo")
+    {
         errors.push("grafana: provider path and dashboards mount differ".into());
     }
     assert!(errors.is_empty(), "{}", errors.join("\n"));
     // `docker compose config` when the plugin is installed (it is not on every machine).
     let probe = run(Command::new("docker").args(["compose", "version"]));
     if probe.status.success() {
-        let out = run(Command::new("docker").args(["compose", "-f"]).arg(&path).args(["config", "-q"]));
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = run(Command::new("docker")
+            .args(["compose", "-f"])
+            .arg(&path)
+            .args(["config", "-q"]));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     } else {
         eprintln!("docker compose plugin not installed; structural checks only");
     }
@@ -771,7 +1249,8 @@ fn shipped_exporter_configurations_pass_check_config() {
 
 #[test]
 fn systemd_unit_is_hardened() {
-    let text = std::fs::read_to_string(root().join("deploy/systemd/nexo-exporter.service")).unwrap();
+    let text =
+        std::fs::read_to_string(root().join("deploy/systemd/nexo-exporter.service")).unwrap();
     for want in [
         "DynamicUser=yes",
         "ProtectSystem=strict",
@@ -795,6 +1274,10 @@ fn systemd_unit_is_hardened() {
             .lines()
             .filter(|l| !l.contains("is not executable") && !l.trim().is_empty())
             .collect();
-        assert!(real.is_empty(), "systemd-analyze verify: {}", real.join("\n"));
+        assert!(
+            real.is_empty(),
+            "systemd-analyze verify: {}",
+            real.join("\n")
+        );
     }
 }
