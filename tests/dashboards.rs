@@ -880,6 +880,25 @@ fn every_query_parses_on_a_real_prometheus() {
             }
         }
     }
+    // The alert form of the 25 expressions (what the rules in alerts/ should use).
+    let out = Command::new("python3")
+        .arg(root().join("scripts/gen_dashboards.py"))
+        .arg("--list")
+        .output()
+        .expect("python3");
+    let list = String::from_utf8_lossy(&out.stdout).into_owned();
+    let blocks: Vec<&str> = list
+        .split("\n\n")
+        .filter(|b| !b.trim().is_empty())
+        .collect();
+    assert_eq!(blocks.len(), 25, "{list}");
+    for b in blocks {
+        let (head, expr) = b.split_once('\n').unwrap();
+        n += 1;
+        if let Err(e) = prom.query(expr) {
+            errors.push(format!("alert form {head}: {expr}\n  -> {e}"));
+        }
+    }
     assert!(n > 50, "too few queries checked: {n}");
     assert!(
         errors.is_empty(),
