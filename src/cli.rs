@@ -101,6 +101,16 @@ pub enum Command {
         /// The file to check.
         file: PathBuf,
     },
+    /// Exit 0 when a running exporter answers `GET <url>` with 200, 1 otherwise: the
+    /// container HEALTHCHECK of shell-less images (distroless, scratch).
+    Healthcheck {
+        /// Plain-HTTP URL to check.
+        #[arg(long, default_value = "http://127.0.0.1:8910/-/healthy")]
+        url: String,
+        /// Give up after this long (connect, send and read), e.g. `3s`.
+        #[arg(long, default_value = "3s", value_parser = crate::config::duration::parse)]
+        timeout: std::time::Duration,
+    },
 }
 
 fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
