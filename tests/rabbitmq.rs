@@ -441,7 +441,11 @@ fn paused_cut_and_resumed_broker_through_a_proxy() {
         (broker_connections(&name) == 1).then_some(())
     });
     assert!(one.is_some(), "{} connections", broker_connections(&name));
-    assert!(ex.log().contains("probe failed"));
+    let log = ex.log();
+    assert!(log.contains("probe failed"), "{log}");
+    if std::env::var_os("NEXO_SHOW_LOG").is_some() {
+        eprintln!("{log}");
+    }
 }
 
 #[test]
