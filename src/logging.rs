@@ -4,10 +4,12 @@ use std::fmt;
 
 use tracing::field::{Field, Visit};
 use tracing::{Event, Subscriber};
-use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::cli::{LogFormat, LogLevel};
 
@@ -22,9 +24,29 @@ pub fn init(level: LogLevel, format: LogFormat) {
     let builder = tracing_subscriber::fmt()
         .with_max_level(filter)
         .with_writer(std::io::stderr);
+    // lapin logs every closed AMQP socket at error level, including the ones the RabbitMQ
+    // probe shuts on purpose; the probe logs the failure itself. Show lapin only at debug.
+    let lapin = if filter == LevelFilter::DEBUG {
+        LevelFilter::DEBUG
+    } else {
+        LevelFilter::OFF
+    };
+    let targets = Targets::new()
+        .with_default(filter)
+        .with_target("lapin", lapin)
+        .with_target("amq_protocol", lapin);
     let _ = match format {
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
-        LogFormat::Logfmt => builder.event_format(Logfmt).try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .finish()
+            .with(targets)
+            .try_init(),
+        LogFormat::Logfmt => builder
+            .event_format(Logfmt)
+            .finish()
+            .with(targets)
+            .try_init(),
     };
 }
 

@@ -437,11 +437,44 @@ fn paused_cut_and_resumed_broker_through_a_proxy() {
         });
         assert!(back.is_some(), "not up after flap; log:\n{}", ex.log());
     }
+    // Crash loop: 100 cuts, one scrape after each. Neither the broker nor the exporter
+    // accumulates connections or descriptors.
+    let fds = || {
+        std::fs::read_dir(format!("/proc/{}/fd", ex.pid()))
+            .unwrap()
+            .count()
+    };
+    let fds_before = fds();
+    let mut ups = 0;
+    for _ in 0..100 {
+        amqp.cut();
+        if up(&ex).0 == Some(1.0) {
+            ups += 1;
+        }
+    }
+    assert!(ups > 0, "never reconnected during the crash loop");
+    let back = wait_for(Duration::from_secs(20), || {
+        (up(&ex).0 == Some(1.0)).then_some(())
+    });
+    assert!(
+        back.is_some(),
+        "not up after the crash loop; log:\n{}",
+        ex.log()
+    );
     let one = wait_for(Duration::from_secs(30), || {
         (broker_connections(&name) == 1).then_some(())
     });
     assert!(one.is_some(), "{} connections", broker_connections(&name));
-    assert!(ex.log().contains("probe failed"));
+    let fds_after = fds();
+    assert!(
+        fds_after <= fds_before + 4,
+        "descriptors grew from {fds_before} to {fds_after}"
+    );
+    let log = ex.log();
+    assert!(log.contains("probe failed"), "{log}");
+    if std::env::var_os("NEXO_SHOW_LOG").is_some() {
+        eprintln!("{log}");
+    }
 }
 
 #[test]

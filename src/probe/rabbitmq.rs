@@ -44,6 +44,9 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
 /// A connection attempt still unfinished after this long is abandoned and its socket shut.
 pub const CONNECT_CAP: Duration = Duration::from_secs(30);
 
+/// Time kept back from the framework's deadline.
+const MARGIN: Duration = Duration::from_millis(100);
+
 /// AMQP heartbeat asked for when the URL sets none, so a silently dead peer is noticed by
 /// lapin within about two intervals even between scrapes.
 const DEFAULT_HEARTBEAT_SECS: u16 = 10;
@@ -72,9 +75,15 @@ struct Live {
 
 impl Live {
     fn close(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Live {
+    /// However the connection is discarded (including the collection task being aborted at
+    /// the framework's deadline), its socket is shut so lapin's I/O thread ends now.
+    fn drop(&mut self) {
         self.killer.kill();
-        drop(self.channel);
-        drop(self.conn);
     }
 }
 
@@ -243,6 +252,10 @@ impl RabbitmqProbe {
     }
 
     async fn run(&self, deadline: Instant) -> Result<MetricSet, ProbeError> {
+        // Finish a little before the framework abandons the task, so failures are our own
+        // (and logged with their reason) rather than a generic timeout.
+        let budget = deadline.saturating_duration_since(Instant::now());
+        let deadline = deadline - MARGIN.min(budget / 10);
         let (amqp, queues) = tokio::join!(self.check_amqp(deadline), self.fetch_queues(deadline));
         let queues = match (amqp, queues) {
             (Err(e), _) => return Err(e),
