@@ -857,14 +857,16 @@ enum LeafKind {
 impl Config {
     /// The default configuration with one element in every list, listing every key.
     fn schema_example() -> Config {
-        let mut c = Config::default();
-        c.services = vec![ServiceTarget {
-            name: "service".into(),
-            url: HttpUrl::parse("http://127.0.0.1/").expect("valid"),
-            expected_status: default_statuses(),
-            ip_protocol: IpProtocol::Ip4,
-            timeout: None,
-        }];
+        let mut c = Config {
+            services: vec![ServiceTarget {
+                name: "service".into(),
+                url: HttpUrl::parse("http://127.0.0.1/").expect("valid"),
+                expected_status: default_statuses(),
+                ip_protocol: IpProtocol::Ip4,
+                timeout: None,
+            }],
+            ..Config::default()
+        };
         c.docker.label_selector = vec!["x".into()];
         c.rabbitmq[0].queue_exclude = Pattern::new("x").ok();
         c
@@ -886,11 +888,11 @@ fn match_path(schema: &serde_norway::Value, rest: &str) -> Option<Vec<Seg>> {
                 if rest == upper {
                     return Some(vec![Seg::Key(k.to_string())]);
                 }
-                if let Some(tail) = rest.strip_prefix(&upper).and_then(|t| t.strip_prefix('_')) {
-                    if let Some(mut p) = match_path(v, tail) {
-                        p.insert(0, Seg::Key(k.to_string()));
-                        return Some(p);
-                    }
+                if let Some(tail) = rest.strip_prefix(&upper).and_then(|t| t.strip_prefix('_'))
+                    && let Some(mut p) = match_path(v, tail)
+                {
+                    p.insert(0, Seg::Key(k.to_string()));
+                    return Some(p);
                 }
             }
             None
