@@ -102,9 +102,10 @@ impl InspectCache {
             return (None, None);
         }
         let generation = self.generation.get(id).copied().unwrap_or(0);
-        let hit = self.entries.get(id).filter(|e| {
-            e.epoch == self.epoch && e.generation == generation && e.state == state
-        });
+        let hit = self
+            .entries
+            .get(id)
+            .filter(|e| e.epoch == self.epoch && e.generation == generation && e.state == state);
         (
             hit.map(|e| Arc::clone(&e.inspected)),
             Some((self.epoch, generation)),
