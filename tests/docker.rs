@@ -427,3 +427,185 @@ fn docker_unreachable_keeps_the_rest_serving() {
         Some(1.0)
     );
 }
+
+/// A private dockerd on its own socket, data-root, exec-root, pidfile, containerd namespace
+/// and bridge interface (never the shared one). Drop removes its containers, stops it and
+/// deletes its bridge.
+///
+/// Not `--bridge=none`: with it dockerd deletes the host's `docker0`, which belongs to the
+/// shared daemon. The test creates its own bridge instead.
+struct PrivateDockerd {
+    dir: std::path::PathBuf,
+    bridge: String,
+    child: Option<std::process::Child>,
+}
+
+impl PrivateDockerd {
+    fn new(dir: &std::path::Path) -> Option<PrivateDockerd> {
+        let bridge = format!("nxt{}", std::process::id() % 10_000_000);
+        let ok = Command::new("ip")
+            .args(["link", "add", &bridge, "type", "bridge"])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            return None;
+        }
+        let mut d = PrivateDockerd {
+            dir: dir.to_path_buf(),
+            bridge,
+            child: None,
+        };
+        d.start();
+        Some(d)
+    }
+    fn host(&self) -> String {
+        format!("unix://{}/docker.sock", self.dir.display())
+    }
+    fn start(&mut self) {
+        let ns = format!("nexo-test-{}", std::process::id());
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.join("dockerd.log"))
+            .unwrap();
+        let child = Command::new("dockerd")
+            .arg("--host")
+            .arg(self.host())
+            .arg("--data-root")
+            .arg(self.dir.join("data"))
+            .arg("--exec-root")
+            .arg(self.dir.join("exec"))
+            .arg("--pidfile")
+            .arg(self.dir.join("docker.pid"))
+            .arg(format!("--bridge={}", self.bridge))
+            .args(["--iptables=false", "--ip6tables=false", "--ip-masq=false"])
+            .args(["--containerd-namespace", &ns])
+            .args(["--containerd-plugins-namespace", &format!("{ns}-plugins")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(log.try_clone().unwrap()))
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("dockerd");
+        self.child = Some(child);
+        let up = wait_for(Duration::from_secs(30), || {
+            self.cli(&["version", "--format", "{{.Server.APIVersion}}"])
+                .0
+                .then_some(())
+        });
+        assert!(
+            up.is_some(),
+            "private dockerd did not start: {}",
+            self.log()
+        );
+    }
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("dockerd.log")).unwrap_or_default()
+    }
+    fn cli(&self, args: &[&str]) -> (bool, String) {
+        let out = Command::new("docker")
+            .args(args)
+            .env("DOCKER_HOST", self.host())
+            .env("DOCKER_BUILDKIT", "0")
+            .stdin(Stdio::null())
+            .output()
+            .expect("docker CLI");
+        let mut s = String::from_utf8_lossy(&out.stdout).into_owned();
+        if !out.status.success() {
+            s.push_str(&String::from_utf8_lossy(&out.stderr));
+        }
+        (out.status.success(), s.trim().to_string())
+    }
+    /// SIGTERM and wait (dockerd stops its containers), SIGKILL after 20 s.
+    fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            signal(c.id(), "TERM");
+            let done = wait_for(Duration::from_secs(20), || c.try_wait().ok().flatten());
+            if done.is_none() {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+        }
+    }
+}
+
+impl Drop for PrivateDockerd {
+    fn drop(&mut self) {
+        if self.child.is_some() {
+            let (_, ids) = self.cli(&["ps", "-aq"]);
+            for id in ids.split_whitespace() {
+                let _ = self.cli(&["rm", "-f", "-v", id]);
+            }
+        }
+        self.stop();
+        let _ = Command::new("ip")
+            .args(["link", "del", &self.bridge])
+            .status();
+    }
+}
+
+#[test]
+fn dockerd_going_away_and_back_keeps_counters() {
+    if !have("dockerd") {
+        eprintln!("dockerd not installed; skipped");
+        return;
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("nexo-test-dockerd-")
+        .tempdir()
+        .unwrap();
+    let Some(mut d) = PrivateDockerd::new(dir.path()) else {
+        eprintln!("cannot create a bridge interface; skipped");
+        return;
+    };
+    let ctx = dir.path().join("ctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::copy("/usr/bin/busybox", ctx.join("busybox")).unwrap();
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT [\"/bin/busybox\"]\n",
+    )
+    .unwrap();
+    let (ok, out) = d.cli(&["build", "-q", "-t", "nexo-test-bb", ctx.to_str().unwrap()]);
+    assert!(ok, "build: {out}");
+    let name = format!("{}-crash", prefix("dockerd"));
+    let (ok, out) = d.cli(&[
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "--restart",
+        "always",
+        "--name",
+        &name,
+        "nexo-test-bb",
+        "sh",
+        "-c",
+        "sleep 1; exit 3",
+    ]);
+    assert!(ok, "run: {out}");
+
+    let cfg = format!(
+        "postgres: []\nredis: []\nrabbitmq: []\ndocker:\n  host: {}\n  timeout: 3s\n",
+        d.host()
+    );
+    let ex = Exporter::start(&cfg, &[]);
+    let body = scrape_until(&ex, 60, "restarts before the daemon goes away", |b| {
+        by_name(b, "container_restarts_total", &name).is_some_and(|v| v >= 2.0)
+    });
+    let before = by_name(&body, "container_restarts_total", &name).unwrap();
+
+    d.stop();
+    let body = ex.scrape();
+    assert_eq!(sample(&body, "nexo_exporter_docker_up", &[]), Some(0.0));
+    assert!(sample(&body, "node_load1", &[]).is_some());
+
+    d.start();
+    // restart=always brings the container back with RestartCount 0; the counter goes on.
+    let body = scrape_until(&ex, 60, "recovered and still counting", |b| {
+        sample(b, "nexo_exporter_docker_up", &[]) == Some(1.0)
+            && by_name(b, "container_restarts_total", &name).is_some_and(|v| v > before)
+    });
+    let after = by_name(&body, "container_restarts_total", &name).unwrap();
+    assert!(after > before, "{before} -> {after}");
+    assert!(ex.log().len() < 1_000_000);
+}
