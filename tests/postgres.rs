@@ -467,3 +467,45 @@ fn agrees_with_postgres_exporter() {
     }
     drop(s);
 }
+
+#[test]
+fn tls_sslmodes_against_a_private_cluster() {
+    let pg = PrivatePg::with_tls();
+    let plain = PrivatePg::new();
+    let ca = "/etc/ssl/certs/ssl-cert-snakeoil.pem";
+    let p = pg.port;
+    let ex = Exporter::start(
+        &config(&format!(
+            "  - name: req\n    port: {p}\n    sslmode: require\n\
+             \x20 - name: ca\n    port: {p}\n    sslmode: verify-ca\n    sslrootcert: {ca}\n\
+             \x20 - name: full-ok\n    host: localhost\n    port: {p}\n    sslmode: verify-full\n    sslrootcert: {ca}\n\
+             \x20 - name: full-ip\n    port: {p}\n    sslmode: verify-full\n    sslrootcert: {ca}\n\
+             \x20 - name: dsn\n    dsn: \"postgresql://postgres@localhost:{p}/postgres?sslmode=verify-full&sslrootcert={ca}\"\n\
+             \x20 - name: no-tls-server\n    port: {}\n    sslmode: require\n\
+             \x20 - name: prefer-plain\n    port: {}\n    sslmode: prefer\n",
+            plain.port, plain.port
+        )),
+        &[],
+    );
+    let expect = [
+        ("req", 1.0),
+        ("ca", 1.0),
+        ("full-ok", 1.0),
+        ("full-ip", 0.0),
+        ("dsn", 1.0),
+        ("no-tls-server", 0.0),
+        ("prefer-plain", 1.0),
+    ];
+    for (target, want) in expect {
+        let (text, _) = scrape_budget(&ex, &format!("/probe?target={target}"), "3");
+        assert_eq!(up(&text), Some(want), "{target}: {}", ex.log());
+    }
+    // The exporter's sessions on the TLS cluster really use TLS.
+    let ssl = pg
+        .psql(
+            "SELECT string_agg(s.ssl::text, ',') FROM pg_stat_ssl s JOIN pg_stat_activity a \
+             USING (pid) WHERE a.application_name = 'nexo-exporter'",
+        )
+        .unwrap();
+    assert!(!ssl.is_empty() && !ssl.contains("false"), "ssl: {ssl}");
+}
