@@ -322,6 +322,16 @@ fn hung_crashed_and_restarted_private_server() {
             .as_deref(),
         Some("1")
     );
+
+    // Backend terminated by the server: replaced within the same scrape.
+    pg.psql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE application_name = 'nexo-exporter'",
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let (text, _) = scrape_budget(&ex, "/metrics", "3");
+    assert_eq!(up(&text), Some(1.0), "{}", ex.log());
 }
 
 #[test]

@@ -238,6 +238,20 @@ fn hung_killed_and_restarted() {
     });
     assert!(back.is_some(), "redis_up did not return to 1 after restart");
     assert_eq!(exporter_clients(port), 1);
+
+    // Connection killed by the server: replaced within the same scrape.
+    let list = cli(port, &["CLIENT", "LIST"]).unwrap();
+    let id = list
+        .lines()
+        .find(|l| l.contains(" name=nexo-exporter "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|f| f.strip_prefix("id="))
+        .unwrap()
+        .to_string();
+    cli(port, &["CLIENT", "KILL", "ID", &id]).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(up(&scrape_budget(&ex, "/metrics", "3").0), Some(1.0));
+    assert_eq!(exporter_clients(port), 1);
     drop(redis);
 }
 
