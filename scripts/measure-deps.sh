@@ -1,7 +1,7 @@
 #!/bin/bash
 # Times 100 /probe scrapes of the local PostgreSQL and Redis targets (curl loop and wrk) and
 # the exporter CPU per scrape; figures recorded in docs/postgres.md and docs/redis.md.
-# usage: deps_measure.sh BIN
+# usage: scripts/measure-deps.sh target/release/nexo-exporter
 BIN=$1
 P=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 cat > /tmp/deps_m.yml <<'Y'
