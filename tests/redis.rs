@@ -238,6 +238,20 @@ fn hung_killed_and_restarted() {
     });
     assert!(back.is_some(), "redis_up did not return to 1 after restart");
     assert_eq!(exporter_clients(port), 1);
+
+    // Connection killed by the server: replaced within the same scrape.
+    let list = cli(port, &["CLIENT", "LIST"]).unwrap();
+    let id = list
+        .lines()
+        .find(|l| l.contains(" name=nexo-exporter "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|f| f.strip_prefix("id="))
+        .unwrap()
+        .to_string();
+    cli(port, &["CLIENT", "KILL", "ID", &id]).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(up(&scrape_budget(&ex, "/metrics", "3").0), Some(1.0));
+    assert_eq!(exporter_clients(port), 1);
     drop(redis);
 }
 
@@ -425,4 +439,67 @@ fn agrees_with_redis_exporter() {
         sample(&theirs, "redis_uptime_in_seconds", &[]).unwrap(),
     );
     assert!((a - b).abs() <= 2.0, "{a} vs {b}");
+}
+
+#[test]
+fn rediss_tls() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("server.key");
+    std::fs::copy("/etc/ssl/private/ssl-cert-snakeoil.key", &key).unwrap();
+    let port = free_port();
+    let _redis = Guard(
+        Command::new("redis-server")
+            .args([
+                "--port",
+                "0",
+                "--tls-port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+            ])
+            .args(["--tls-cert-file", "/etc/ssl/certs/ssl-cert-snakeoil.pem"])
+            .arg("--tls-key-file")
+            .arg(&key)
+            .args([
+                "--tls-auth-clients",
+                "no",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .arg("--dir")
+            .arg(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server"),
+    );
+    assert!(
+        wait_for(Duration::from_secs(10), || port_open(&format!(
+            "127.0.0.1:{port}"
+        ))
+        .then_some(()))
+        .is_some()
+    );
+    let ex = Exporter::start(
+        &config(&format!(
+            "  - name: tls-insecure\n    url: \"rediss://127.0.0.1:{port}/#insecure\"\n\
+             \x20 - name: tls-verified\n    url: rediss://127.0.0.1:{port}\n\
+             \x20 - name: plain-to-tls\n    url: redis://127.0.0.1:{port}\n"
+        )),
+        &[],
+    );
+    // The snakeoil certificate is self-signed: accepted only without verification.
+    for (target, want) in [
+        ("tls-insecure", 1.0),
+        ("tls-verified", 0.0),
+        ("plain-to-tls", 0.0),
+    ] {
+        let (text, took) = scrape_budget(&ex, &format!("/probe?target={target}"), "3");
+        assert_eq!(up(&text), Some(want), "{target}: {}", ex.log());
+        assert!(took < Duration::from_secs(5));
+    }
+    let text = ex.get("/probe?target=tls-insecure", &[]).text();
+    assert!(sample(&text, "redis_memory_used_bytes", &[]).unwrap() > 0.0);
 }

@@ -35,6 +35,8 @@ pub fn pg_bin() -> PathBuf {
 pub struct PrivatePg {
     pub dir: tempfile::TempDir,
     pub port: u16,
+    /// Extra `-c name=value` settings passed on every start.
+    pub settings: Vec<String>,
     child: Option<Child>,
 }
 
@@ -47,6 +49,17 @@ fn as_postgres(program: &Path) -> Command {
 impl PrivatePg {
     /// initdb + start on a free port.
     pub fn new() -> PrivatePg {
+        Self::with_settings(&[])
+    }
+
+    /// initdb + start with TLS on (the Debian snakeoil certificate, CN and SAN `localhost`).
+    pub fn with_tls() -> PrivatePg {
+        Self::with_settings(&["ssl=on"])
+    }
+
+    /// initdb + start with extra settings (`name=value`). With `ssl=on` the snakeoil
+    /// certificate and key are copied into the cluster's folder first.
+    pub fn with_settings(settings: &[&str]) -> PrivatePg {
         let dir = tempfile::tempdir().unwrap();
         let st = Command::new("chown")
             .arg("postgres:postgres")
@@ -65,9 +78,26 @@ impl PrivatePg {
             "initdb failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        let mut settings: Vec<String> = settings.iter().map(|s| s.to_string()).collect();
+        if settings.iter().any(|s| s == "ssl=on") {
+            let (crt, key) = (dir.path().join("server.crt"), dir.path().join("server.key"));
+            std::fs::copy("/etc/ssl/certs/ssl-cert-snakeoil.pem", &crt).unwrap();
+            std::fs::copy("/etc/ssl/private/ssl-cert-snakeoil.key", &key).unwrap();
+            for f in [&crt, &key] {
+                Command::new("chown")
+                    .arg("postgres:postgres")
+                    .arg(f)
+                    .status()
+                    .unwrap();
+                Command::new("chmod").arg("600").arg(f).status().unwrap();
+            }
+            settings.push(format!("ssl_cert_file={}", crt.display()));
+            settings.push(format!("ssl_key_file={}", key.display()));
+        }
         let mut pg = PrivatePg {
             dir,
             port: free_port(),
+            settings,
             child: None,
         };
         pg.start();
@@ -91,6 +121,7 @@ impl PrivatePg {
                 "-c",
                 "shared_buffers=16MB",
             ])
+            .args(self.settings.iter().flat_map(|s| ["-c", s.as_str()]))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::from(
