@@ -1047,7 +1047,9 @@ fn every_dashboard_url_points_to_the_alerts_panel() {
         };
         let id: u64 = id.parse().unwrap_or(0);
         match panels(d).into_iter().find(|p| p["id"].as_u64() == Some(id)) {
-            None => errors.push(format!("{alert}: dashboard {uid} has no panel {id} ({url})")),
+            None => errors.push(format!(
+                "{alert}: dashboard {uid} has no panel {id} ({url})"
+            )),
             Some(p) if !s(p, "title").starts_with(&format!("{alert}:")) => errors.push(format!(
                 "{alert}: {url} opens panel {:?}, not the alert's panel",
                 s(p, "title")
@@ -1071,7 +1073,7 @@ fn alert_panels_show_the_rule_expression_and_threshold() {
     for (file, d) in dashboards() {
         for p in panels(&d) {
             let title = s(p, "title");
-            let Some((alert, expr, _)) = rules
+            let Some((_, expr, _)) = rules
                 .iter()
                 .find(|(a, _, _)| title.starts_with(&format!("{a}:")))
             else {
@@ -1084,7 +1086,9 @@ fn alert_panels_show_the_rule_expression_and_threshold() {
                 .replace("[$__rate_interval]", "[5m]");
             let (q, rule) = (flat(&q), flat(expr));
             let Some(rest) = rule.strip_prefix(&q) else {
-                errors.push(format!("{file} / {title}: query {q:?} is not the rule's {rule:?}"));
+                errors.push(format!(
+                    "{file} / {title}: query {q:?} is not the rule's {rule:?}"
+                ));
                 continue;
             };
             let thr = rest
@@ -1100,7 +1104,7 @@ fn alert_panels_show_the_rule_expression_and_threshold() {
             let op = rest.split_whitespace().next().unwrap_or("");
             let drawn = match (op, thr) {
                 // a down gauge (`== 0`) is drawn as "red below 1"
-                ("==", Some(t)) if t == 0.0 => steps == [1.0],
+                ("==", Some(0.0)) => steps == [1.0],
                 (">" | ">=" | "<" | "<=", Some(t)) => steps == [t],
                 _ => false,
             };
@@ -1111,6 +1115,9 @@ fn alert_panels_show_the_rule_expression_and_threshold() {
             }
         }
     }
-    assert!(checked >= 25 + 17, "too few alert panels checked: {checked}");
+    assert!(
+        checked >= 25 + 17,
+        "too few alert panels checked: {checked}"
+    );
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
