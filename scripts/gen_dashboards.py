@@ -587,10 +587,11 @@ def alert_panel(lay, a, w=8):
     """The alert's value expression with its threshold drawn. The panel id is the alert's
     number in the runbook (1..25) on every dashboard: the rules' dashboard_url use it."""
     cond = f"{a['op']} {fmt_num(a['threshold'])}"
-    guard = (f" Guard: the alert also requires `{' '.join(a['guard'].split())}`."
-             if a["guard"] else "")
+    guard = (f" After the threshold the rule continues with the guard "
+             f"`{' '.join(a['guard'].split())}`." if a["guard"] else "")
     desc = (f"{a['summary']} Mirrors the {a['severity']} alert {a['name']}: fires when the "
-            f"value is {cond} for {a['for_']} (the red line is the threshold).{guard} "
+            f"value is {cond} for {a['for_']} (the threshold is drawn, red where it "
+            f"fires).{guard} "
             f"Alert expression: {a['expr']}")
     expr = dash_expr(a["value"], fixed_window=bool(a["fixed_window"]))
     return timeseries(lay, a["title"], desc, a["unit"], [target("A", expr, a["legend"])],
