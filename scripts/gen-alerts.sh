@@ -2,7 +2,8 @@
 # Generates alerts/nexo-alerts.yml from alerts/src/nexo-alerts.yml.in and alerts/src/settings.env
 # (the one place for runbook/dashboard base URLs and the exporter's job name).
 # When a setting changed, the expected values in the promtool unit tests (alerts/tests/*.yml)
-# are rewritten too. `cargo test --test alerts` fails when the committed output is stale.
+# are rewritten too. Then regenerates the dashboards (scripts/gen_dashboards.py reads the rules)
+# and deploy/kubernetes/prometheusrule.yaml. The cargo tests fail when any output is stale.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=alerts/src/nexo-alerts.yml.in
@@ -36,3 +37,8 @@ if [ -f "$out" ]; then
 fi
 mv "$tmp" "$out"
 echo "wrote $out"
+# The dashboards' alert panels and the Prometheus Operator rules are built from the rules.
+python3 scripts/gen_dashboards.py
+echo "wrote dashboards/ and deploy/kubernetes/grafana-dashboards.yaml"
+python3 scripts/gen_prometheusrule.py
+echo "wrote deploy/kubernetes/prometheusrule.yaml"

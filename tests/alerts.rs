@@ -3,7 +3,7 @@
 //! `amtool config routes test`, a live `prometheus-alertmanager` for the inhibitions, the 25
 //! runbook alerts (names, severity, category), annotation style, critical/warning pairs, the
 //! generated rules file being up to date, and every metric a rule reads being produced by the
-//! exporter or listed in docs/metrics-contract.md.
+//! exporter or listed in docs/metric-names.txt (the list tests/dashboards.rs reads too).
 
 mod common;
 
@@ -483,23 +483,22 @@ fn metric_name_extraction() {
     );
 }
 
-/// `name source` lines of the ```metrics block in docs/metrics-contract.md.
+/// The one metric-name list shared with tests/dashboards.rs.
+const METRIC_NAMES: &str = "docs/metric-names.txt";
+
+/// `name source` lines of docs/metric-names.txt (`#` starts a comment).
 fn contract() -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(root().join("docs/metrics-contract.md")).unwrap();
-    let block = text
-        .split("```metrics")
-        .nth(1)
-        .and_then(|b| b.split("```").next())
-        .expect("```metrics block in docs/metrics-contract.md");
-    block
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    let text = std::fs::read_to_string(root().join(METRIC_NAMES)).unwrap();
+    text.lines()
+        .map(|l| l.split('#').next().unwrap().trim())
+        .filter(|l| !l.is_empty())
         .map(|l| {
             let mut it = l.split_whitespace();
             (
                 it.next().unwrap().to_string(),
-                it.next().expect("source column").to_string(),
+                it.next()
+                    .unwrap_or_else(|| panic!("{METRIC_NAMES}: no source column in {l:?}"))
+                    .to_string(),
             )
         })
         .collect()
@@ -527,7 +526,7 @@ fn every_rule_metric_is_exported_or_in_the_contract() {
             }
             let src = contract.get(&m).unwrap_or_else(|| {
                 panic!(
-                    "{}: metric {m} is neither exported by nexo-exporter nor in docs/metrics-contract.md",
+                    "{}: metric {m} is neither exported by nexo-exporter nor in {METRIC_NAMES}",
                     r.name
                 )
             });
@@ -542,7 +541,7 @@ fn every_rule_metric_is_exported_or_in_the_contract() {
     from_list.sort();
     from_list.dedup();
     println!(
-        "accepted from docs/metrics-contract.md, not in this scrape:\n  {}",
+        "accepted from {METRIC_NAMES}, not in this scrape:\n  {}",
         from_list.join("\n  ")
     );
 }

@@ -3,7 +3,7 @@
 //!   installable here), with exclusions read from dashboards/.lint in the linter's format;
 //! - current Grafana only: no Angular panel types, no `__inputs`/`${DS_...}`, pinned schema;
 //! - every panel query parses as PromQL on a real Prometheus (Debian's /usr/bin/prometheus)
-//!   and uses only metric names listed in docs/metric-names.txt;
+//!   and uses only metric names listed in docs/metric-names.txt (shared with tests/alerts.rs);
 //! - each of the 25 runbook alerts has a panel with its threshold and runbook link on the
 //!   overview and on the dependency dashboard of its category;
 //! - the committed files are exactly what scripts/gen_dashboards.py generates.
@@ -604,7 +604,7 @@ fn dashboards_pass_the_linter_rules() {
                 ALERTS
                     .iter()
                     .any(|(a, _)| url.ends_with(&format!("#{}", a.to_lowercase())))
-                    || url.ends_with("runbook.md")
+                    || url == runbook_base()
             });
             if !linked {
                 perr("no link to a runbook section".into());
@@ -725,12 +725,30 @@ fn every_alert_has_a_panel_on_the_overview_and_its_dependency_dashboard() {
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
 
+/// A `KEY=value` of alerts/src/settings.env (the one place for the runbook and Grafana base
+/// URLs, shared by the alert rules and scripts/gen_dashboards.py).
+fn setting(key: &str) -> String {
+    std::fs::read_to_string(root().join("alerts/src/settings.env"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .find(|(k, _)| k.trim() == key)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_else(|| panic!("{key} missing in alerts/src/settings.env"))
+}
+
+fn runbook_base() -> String {
+    setting("RUNBOOK_BASE")
+}
+
 fn allowed_metric_names() -> BTreeSet<String> {
     let text = std::fs::read_to_string(root().join("docs/metric-names.txt")).unwrap();
     text.lines()
         .map(|l| l.split('#').next().unwrap().trim())
         .filter(|l| !l.is_empty())
-        .map(str::to_string)
+        // `name source`: the source column is read by tests/alerts.rs
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
         .collect()
 }
 
@@ -987,4 +1005,119 @@ fn dashboard_configmaps_carry_the_dashboards() {
         }
     }
     assert_eq!(seen.len(), DASHBOARDS.len(), "{seen:?}");
+}
+
+/// (alert name, expr, dashboard_url) of every rule in alerts/nexo-alerts.yml.
+fn rules() -> Vec<(String, String, String)> {
+    let text = std::fs::read_to_string(root().join("alerts/nexo-alerts.yml")).unwrap();
+    let doc: Value = serde_norway::from_str(&text).unwrap();
+    let mut out = Vec::new();
+    for g in doc["groups"].as_array().unwrap() {
+        for r in g["rules"].as_array().unwrap() {
+            out.push((
+                s(r, "alert").to_string(),
+                s(r, "expr").trim().to_string(),
+                s(&r["annotations"], "dashboard_url").to_string(),
+            ));
+        }
+    }
+    assert_eq!(out.len(), 25);
+    out
+}
+
+/// Every rule's dashboard_url is `<DASHBOARD_BASE>/d/<uid>?viewPanel=<id>` where the uid is a
+/// shipped dashboard and the id a panel on it, and that panel is the alert's own panel.
+#[test]
+fn every_dashboard_url_points_to_the_alerts_panel() {
+    let dbs = dashboards();
+    let base = setting("DASHBOARD_BASE");
+    let mut errors = Vec::new();
+    for (alert, _, url) in rules() {
+        let Some(rest) = url.strip_prefix(&format!("{base}/d/")) else {
+            errors.push(format!("{alert}: {url} does not start with {base}/d/"));
+            continue;
+        };
+        let Some((uid, id)) = rest.split_once("?viewPanel=") else {
+            errors.push(format!("{alert}: {url} has no ?viewPanel="));
+            continue;
+        };
+        let Some((_, d)) = dbs.iter().find(|(_, d)| s(d, "uid") == uid) else {
+            errors.push(format!("{alert}: no dashboard with uid {uid} ({url})"));
+            continue;
+        };
+        let id: u64 = id.parse().unwrap_or(0);
+        match panels(d).into_iter().find(|p| p["id"].as_u64() == Some(id)) {
+            None => errors.push(format!(
+                "{alert}: dashboard {uid} has no panel {id} ({url})"
+            )),
+            Some(p) if !s(p, "title").starts_with(&format!("{alert}:")) => errors.push(format!(
+                "{alert}: {url} opens panel {:?}, not the alert's panel",
+                s(p, "title")
+            )),
+            Some(_) => {}
+        }
+    }
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+/// Each alert panel (on every dashboard) queries the rule's own expression up to its
+/// threshold: the panel query with the job/instance matchers taken out and $__rate_interval
+/// read as the rule's 5m window is a prefix of the rule expression, and the panel's threshold
+/// is the number that follows.
+#[test]
+fn alert_panels_show_the_rule_expression_and_threshold() {
+    let flat = |e: &str| e.split_whitespace().collect::<Vec<_>>().join(" ");
+    let rules = rules();
+    let mut errors = Vec::new();
+    let mut checked = 0;
+    for (file, d) in dashboards() {
+        for p in panels(&d) {
+            let title = s(p, "title");
+            let Some((_, expr, _)) = rules
+                .iter()
+                .find(|(a, _, _)| title.starts_with(&format!("{a}:")))
+            else {
+                continue;
+            };
+            checked += 1;
+            let q = s(&p["targets"][0], "expr")
+                .replace(r#"job=~"$job",instance=~"$instance","#, "")
+                .replace(r#"{job=~"$job",instance=~"$instance"}"#, "")
+                .replace("[$__rate_interval]", "[5m]");
+            let (q, rule) = (flat(&q), flat(expr));
+            let Some(rest) = rule.strip_prefix(&q) else {
+                errors.push(format!(
+                    "{file} / {title}: query {q:?} is not the rule's {rule:?}"
+                ));
+                continue;
+            };
+            let thr = rest
+                .split_whitespace()
+                .nth(1)
+                .and_then(|t| t.parse::<f64>().ok());
+            let steps: Vec<f64> = p["fieldConfig"]["defaults"]["thresholds"]["steps"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|st| st["value"].as_f64())
+                .collect();
+            let op = rest.split_whitespace().next().unwrap_or("");
+            let drawn = match (op, thr) {
+                // a down gauge (`== 0`) is drawn as "red below 1"
+                ("==", Some(0.0)) => steps == [1.0],
+                (">" | ">=" | "<" | "<=", Some(t)) => steps == [t],
+                _ => false,
+            };
+            if !drawn {
+                errors.push(format!(
+                    "{file} / {title}: threshold steps {steps:?} do not match `{rest}`"
+                ));
+            }
+        }
+    }
+    assert!(
+        checked >= 25 + 17,
+        "too few alert panels checked: {checked}"
+    );
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
 }

@@ -340,20 +340,13 @@ fn image_serves_metrics_inside_docker_and_reads_the_socket() {
             logs()
         )
     });
-    // The docker probe's up gauge is served (it is 1 once the containers probe reads the
-    // socket; while src/probe/docker.rs is a stub it is 0 — after the merge assert == 1).
-    assert!(
-        sample(&inside, "nexo_exporter_docker_up", &[]).is_some(),
-        "nexo_exporter_docker_up missing:\n{inside}"
+    // The docker probe reads the mounted socket: its up gauge is 1.
+    assert_eq!(
+        sample(&inside, "nexo_exporter_docker_up", &[]),
+        Some(1.0),
+        "nexo_exporter_docker_up is not 1 inside the container:\n{inside}\nlogs:\n{}",
+        logs()
     );
-    if std::env::var_os("NEXO_TEST_DOCKER_PROBE").is_some() {
-        assert_eq!(
-            sample(&inside, "nexo_exporter_docker_up", &[]),
-            Some(1.0),
-            "{}",
-            logs()
-        );
-    }
     // The host probe reads the host through /host: load and the root filesystem.
     assert!(sample(&inside, "node_load1", &[]).is_some(), "{inside}");
     assert!(
@@ -1117,6 +1110,13 @@ fn prometheusrule_wraps_the_shipped_rule_files() {
         .flat_map(|d| d["spec"]["groups"].as_array().cloned().unwrap_or_default())
         .collect();
     assert_eq!(wrapped, rule_groups);
+    // ... and those are the 25 runbook alerts of alerts/nexo-alerts.yml.
+    let alerts: Vec<&str> = wrapped
+        .iter()
+        .flat_map(|g| g["rules"].as_array().into_iter().flatten())
+        .filter_map(|r| r["alert"].as_str())
+        .collect();
+    assert_eq!(alerts.len(), 25, "{alerts:?}");
 }
 
 #[test]
