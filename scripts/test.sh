@@ -32,6 +32,12 @@ if [ -n "$missing" ]; then
   $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
+# The dashboards generator (run by the drift test) reads the alert rules with PyYAML.
+if ! python3 -c 'import yaml' 2>/dev/null; then
+  log "installing PyYAML for $(command -v python3)"
+  python3 -m pip install --quiet pyyaml 2>/dev/null || $SUDO apt-get install -y -qq python3-yaml >/dev/null
+fi
+
 # 2. Services (started only when not running; never restarted) ----------------------------
 if ! port_open 5432; then
   log "starting PostgreSQL"
