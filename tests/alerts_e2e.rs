@@ -457,37 +457,6 @@ fn postgresql_down_fires_through_a_broken_proxy_and_resolves() {
     prom.wait_resolved("PostgreSQLDown", &[]);
 }
 
-/// A redis-server on `port`, killed on drop.
-fn redis_on(port: u16, dir: &Path) -> Guard {
-    let child = Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .arg("--dir")
-        .arg(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("redis-server");
-    let g = Guard(child);
-    assert!(
-        wait_for(Duration::from_secs(10), || port_open(&format!(
-            "127.0.0.1:{port}"
-        ))
-        .then_some(()))
-        .is_some(),
-        "redis did not start on {port}"
-    );
-    g
-}
-
 #[test]
 fn redis_down_fires_when_the_private_redis_dies_and_resolves() {
     let dir = tempfile::tempdir().unwrap();
@@ -507,7 +476,7 @@ fn redis_down_fires_when_the_private_redis_dies_and_resolves() {
     assert_eq!(labels["severity"], "critical");
     assert_eq!(labels["category"], "cache");
 
-    let _redis = redis_on(port, dir.path());
+    let _redis = redis_on(dir.path(), port, &[]);
     prom.wait_resolved("RedisDown", &[]);
 }
 

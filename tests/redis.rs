@@ -17,36 +17,6 @@ fn config(targets: &str) -> String {
     )
 }
 
-/// A redis-server on `port` (fixed, so it can be restarted on the same port).
-fn redis_on(dir: &Path, port: u16, extra: &[&str]) -> Guard {
-    let child = Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .args(extra)
-        .arg("--dir")
-        .arg(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("redis-server");
-    let g = Guard(child);
-    assert!(
-        wait_for(Duration::from_secs(10), || cli(port, &["PING"])
-            .filter(|s| s == "PONG"))
-        .is_some(),
-        "redis on {port} did not start"
-    );
-    g
-}
-
 /// redis-cli against 127.0.0.1:`port`; trimmed output, `None` on failure.
 fn cli(port: u16, args: &[&str]) -> Option<String> {
     let out = Command::new("redis-cli")

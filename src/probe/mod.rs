@@ -127,3 +127,12 @@ pub fn remaining(deadline: Instant) -> Duration {
         .saturating_duration_since(Instant::now())
         .max(Duration::from_millis(1))
 }
+
+/// `deadline` minus a 20 ms margin (when that is still in the future), so a probe that gives up
+/// records its own failure before the framework abandons it.
+pub fn finish_before(deadline: Instant) -> Instant {
+    deadline
+        .checked_sub(Duration::from_millis(20))
+        .filter(|d| *d > Instant::now())
+        .unwrap_or(deadline)
+}

@@ -89,10 +89,7 @@ impl RedisProbe {
             .info
             .as_ref()
             .map_err(|e| ProbeError::Connect(e.clone()))?;
-        let deadline = deadline
-            .checked_sub(Duration::from_millis(20))
-            .filter(|d| *d > Instant::now())
-            .unwrap_or(deadline);
+        let deadline = crate::probe::finish_before(deadline);
         let mut state = tokio::time::timeout_at(deadline, self.state.lock())
             .await
             .map_err(|_| ProbeError::Timeout(self.timeout))?;

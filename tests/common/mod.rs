@@ -333,9 +333,9 @@ pub fn port_open(addr: &str) -> bool {
         .is_some()
 }
 
-/// A private redis-server on a free port, for fault tests; killed on drop.
-pub fn private_redis(dir: &Path) -> (Guard, u16) {
-    let port = free_port();
+/// A redis-server on `port` (fixed, so a test can restart it on the same port), with `extra`
+/// arguments; killed on drop.
+pub fn redis_on(dir: &Path, port: u16, extra: &[&str]) -> Guard {
     let child = Command::new("redis-server")
         .args([
             "--port",
@@ -347,6 +347,7 @@ pub fn private_redis(dir: &Path) -> (Guard, u16) {
             "--appendonly",
             "no",
         ])
+        .args(extra)
         .arg("--dir")
         .arg(dir)
         .stdout(Stdio::null())
@@ -360,9 +361,15 @@ pub fn private_redis(dir: &Path) -> (Guard, u16) {
         ))
         .then_some(()))
         .is_some(),
-        "private redis did not start"
+        "redis did not start on {port}"
     );
-    (g, port)
+    g
+}
+
+/// A private redis-server on a free port, for fault tests; killed on drop.
+pub fn private_redis(dir: &Path) -> (Guard, u16) {
+    let port = free_port();
+    (redis_on(dir, port, &[]), port)
 }
 
 /// A TCP server that accepts and answers every connection with `garbage`, forever.
