@@ -764,8 +764,14 @@ pub fn parse_str(text: &str, origin: &str) -> Result<Config, ConfigError> {
     if text.trim().is_empty() {
         return Ok(Config::default());
     }
+    parse_yaml(text, origin).map_err(ConfigError)
+}
+
+/// Deserializes YAML `text` into `T`; an error reads `origin:line:column: key K: message`.
+/// Shared by every YAML file the exporter reads (configuration, web configuration).
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str, origin: &str) -> Result<T, String> {
     let de = serde_norway::Deserializer::from_str(text);
-    serde_path_to_error::deserialize::<_, Config>(de).map_err(|e| {
+    serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let (line, col) = inner
@@ -778,7 +784,7 @@ pub fn parse_str(text: &str, origin: &str) -> Result<Config, ConfigError> {
         } else {
             path
         };
-        ConfigError(format!("{origin}:{line}:{col}: key {key}: {msg}"))
+        format!("{origin}:{line}:{col}: key {key}: {msg}")
     })
 }
 

@@ -133,30 +133,7 @@ pub fn parse_str(text: &str, origin: &str) -> Result<WebConfigFile, WebConfigErr
     if text.trim().is_empty() {
         return Ok(WebConfigFile::default());
     }
-    let de = serde_norway::Deserializer::from_str(text);
-    serde_path_to_error::deserialize::<_, WebConfigFile>(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let (line, col) = inner
-            .location()
-            .map(|l| (l.line(), l.column()))
-            .unwrap_or((1, 1));
-        let mut msg = inner.to_string();
-        if let Some(i) = msg.rfind(" at line ") {
-            msg.truncate(i);
-        }
-        if let Some((head, rest)) = msg.split_once(": ")
-            && !head.contains(' ')
-        {
-            msg = rest.to_string();
-        }
-        let key = if path == "." || path.is_empty() {
-            "(top level)".to_string()
-        } else {
-            path
-        };
-        WebConfigError(format!("{origin}:{line}:{col}: key {key}: {msg}"))
-    })
+    crate::config::parse_yaml(text, origin).map_err(WebConfigError)
 }
 
 fn tls_version(
