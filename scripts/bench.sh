@@ -15,7 +15,13 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 cargo build --release --quiet
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 ARGS=(--web.listen-address "127.0.0.1:$PORT" --log.level warn)
-[ -n "$CONFIG" ] && ARGS+=(--config.file "$CONFIG")
+if [ -z "$CONFIG" ]; then
+  # The embedded default (host, PostgreSQL, Redis, RabbitMQ, Docker) plus one service health
+  # probe, pointed at the exporter's own /-/healthy so every probe kind runs.
+  CONFIG=$(mktemp /tmp/nexo-bench.XXXXXX.yml)
+  printf 'services:\n  - name: self\n    url: http://127.0.0.1:%s/-/healthy\n' "$PORT" > "$CONFIG"
+fi
+ARGS+=(--config.file "$CONFIG")
 ./target/release/nexo-exporter "${ARGS[@]}" 2>/tmp/nexo-bench.log &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT

@@ -65,7 +65,7 @@ while [ "$(date +%s)" -lt "$END" ]; do
   printf '%8.1f %10s %10s %6s %8s %8s %8s\n' "$(awk -v a="$(date +%s)" -v b="$t0" 'BEGIN{print (a-b)/60}')" \
     "$(awk '/VmRSS/{print $2}' /proc/$EPID/status)" "$(awk '/VmHWM/{print $2}' /proc/$EPID/status)" \
     "$(ls /proc/$EPID/fd | wc -l)" "$(conns)" \
-    "$(echo "$body" | awk '/^pg_up/{print $2}')" "$(echo "$body" | awk '/^redis_up/{print $2}')"
+    "$(echo "$body" | awk '/^pg_up /{print $2}')" "$(echo "$body" | awk '/^redis_up /{print $2}')"
   sleep 30
 done
 echo "collections: $(curl -s "http://127.0.0.1:$EPORT/metrics" | awk '/^nexo_exporter_collections_total/{print $2}')"
