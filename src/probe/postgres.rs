@@ -44,9 +44,6 @@ pub const OTHER_APPLICATIONS: &str = "other";
 /// Label value used for connections with an empty `application_name`.
 pub const UNNAMED_APPLICATION: &str = "unnamed";
 
-const BACKOFF_MIN: Duration = Duration::from_millis(200);
-const BACKOFF_MAX: Duration = Duration::from_secs(2);
-
 /// The three statements whose results [`build_metrics`] reads, in order. Client backends only,
 /// the exporter's own backend excluded.
 const QUERIES: &str = "\
@@ -73,34 +70,12 @@ pub struct PostgresProbe {
     default_endpoint: bool,
     target: String,
     setup: Result<Setup, String>,
-    state: tokio::sync::Mutex<State>,
+    state: tokio::sync::Mutex<crate::probe::Kept<Live>>,
 }
 
 struct Setup {
     pg: tokio_postgres::Config,
     tls: MakeRustlsConnect,
-}
-
-#[derive(Default)]
-struct State {
-    live: Option<Live>,
-    failures: u32,
-    retry_at: Option<Instant>,
-    last_error: String,
-}
-
-impl State {
-    fn succeeded(&mut self) {
-        self.failures = 0;
-        self.retry_at = None;
-    }
-    fn failed(&mut self, e: &ProbeError) {
-        self.failures = self.failures.saturating_add(1);
-        let exp = self.failures.saturating_sub(1).min(10);
-        let wait = (BACKOFF_MIN * 2u32.pow(exp)).min(BACKOFF_MAX);
-        self.retry_at = Some(Instant::now() + wait);
-        self.last_error = e.to_string();
-    }
 }
 
 /// A connected client and the task driving its socket; dropping it closes the socket.
@@ -131,7 +106,7 @@ impl PostgresProbe {
             default_endpoint,
             target,
             setup,
-            state: tokio::sync::Mutex::new(State::default()),
+            state: tokio::sync::Mutex::new(Default::default()),
         }
     }
 
@@ -146,18 +121,18 @@ impl PostgresProbe {
             .map_err(|_| ProbeError::Timeout(self.timeout))?;
 
         // Reuse the kept connection; it is out of `state` while in use.
-        if let Some(live) = state.live.take() {
+        if let Some(live) = state.conn.take() {
             if !live.client.is_closed() {
                 match self.query(&live.client, setup, deadline).await {
                     Ok(set) => {
-                        state.live = Some(live);
+                        state.conn = Some(live);
                         state.succeeded();
                         return Ok(set);
                     }
                     Err(e) if !live.client.is_closed() => {
                         // A timeout drops the connection (it may be stuck); a SQL error keeps it.
                         if !matches!(e, ProbeError::Timeout(_)) {
-                            state.live = Some(live);
+                            state.conn = Some(live);
                         }
                         state.failed(&e);
                         return Err(e);
@@ -166,14 +141,8 @@ impl PostgresProbe {
                 }
             }
             // `live` is dropped here: task aborted, socket closed.
-        } else if let Some(at) = state.retry_at
-            && Instant::now() < at
-        {
-            return Err(ProbeError::Connect(format!(
-                "waiting {} ms before reconnecting; last error: {}",
-                at.saturating_duration_since(Instant::now()).as_millis(),
-                state.last_error
-            )));
+        } else if let Some(e) = state.backing_off() {
+            return Err(e);
         }
 
         let result = async {
@@ -184,7 +153,7 @@ impl PostgresProbe {
         .await;
         match result {
             Ok((live, set)) => {
-                state.live = Some(live);
+                state.conn = Some(live);
                 state.succeeded();
                 Ok(set)
             }

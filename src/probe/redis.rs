@@ -24,9 +24,6 @@ use crate::probe::{Probe, ProbeError, ProbeFuture, remaining};
 /// The client name the exporter's connection sets (`CLIENT SETNAME`).
 pub const CLIENT_NAME: &str = "nexo-exporter";
 
-const BACKOFF_MIN: Duration = Duration::from_millis(200);
-const BACKOFF_MAX: Duration = Duration::from_secs(2);
-
 /// The redis probe for one target.
 pub struct RedisProbe {
     config: RedisTarget,
@@ -34,28 +31,7 @@ pub struct RedisProbe {
     default_endpoint: bool,
     target: String,
     info: Result<redis::ConnectionInfo, String>,
-    state: tokio::sync::Mutex<State>,
-}
-
-#[derive(Default)]
-struct State {
-    conn: Option<MultiplexedConnection>,
-    failures: u32,
-    retry_at: Option<Instant>,
-    last_error: String,
-}
-
-impl State {
-    fn succeeded(&mut self) {
-        self.failures = 0;
-        self.retry_at = None;
-    }
-    fn failed(&mut self, e: &ProbeError) {
-        self.failures = self.failures.saturating_add(1);
-        let exp = self.failures.saturating_sub(1).min(10);
-        self.retry_at = Some(Instant::now() + (BACKOFF_MIN * 2u32.pow(exp)).min(BACKOFF_MAX));
-        self.last_error = e.to_string();
-    }
+    state: tokio::sync::Mutex<crate::probe::Kept<MultiplexedConnection>>,
 }
 
 impl RedisProbe {
@@ -80,7 +56,7 @@ impl RedisProbe {
             default_endpoint,
             target,
             info,
-            state: tokio::sync::Mutex::new(State::default()),
+            state: tokio::sync::Mutex::new(Default::default()),
         }
     }
 
@@ -108,14 +84,8 @@ impl RedisProbe {
                     return Err(e); // `conn` dropped: driver task aborted, socket closed
                 }
             }
-        } else if let Some(at) = state.retry_at
-            && Instant::now() < at
-        {
-            return Err(ProbeError::Connect(format!(
-                "waiting {} ms before reconnecting; last error: {}",
-                at.saturating_duration_since(Instant::now()).as_millis(),
-                state.last_error
-            )));
+        } else if let Some(e) = state.backing_off() {
+            return Err(e);
         }
 
         let result = async {
