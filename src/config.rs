@@ -779,6 +779,7 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str, origin: &str) -> R
             .map(|l| (l.line(), l.column()))
             .unwrap_or((1, 1));
         let msg = strip_location(&inner.to_string());
+        let (line, col) = refine_location(text, &path, line, col);
         let key = if path == "." || path.is_empty() {
             String::from("(top level)")
         } else {
@@ -786,6 +787,27 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str, origin: &str) -> R
         };
         format!("{origin}:{line}:{col}: key {key}: {msg}")
     })
+}
+
+/// A value rejected by its own validation (a duration, an address, a pattern) is reported by
+/// the YAML parser at the start of the enclosing mapping; point at the offending key instead:
+/// the first line at or after the reported one that starts with `<last key>:`.
+fn refine_location(text: &str, path: &str, line: usize, col: usize) -> (usize, usize) {
+    let Some(key) = path
+        .rsplit('.')
+        .next()
+        .filter(|k| !k.is_empty() && !k.ends_with(']'))
+    else {
+        return (line, col);
+    };
+    let needle = format!("{key}:");
+    for (i, l) in text.lines().enumerate().skip(line.saturating_sub(1)) {
+        let trimmed = l.trim_start().trim_start_matches("- ").trim_start();
+        if trimmed.starts_with(&needle) {
+            return (i + 1, l.len() - trimmed.len() + 1);
+        }
+    }
+    (line, col)
 }
 
 fn strip_location(msg: &str) -> String {
