@@ -353,8 +353,10 @@ struct Sample {
     usage: Option<Usage>,
 }
 
-struct Inspected {
-    obs: Observation,
+/// What the probe keeps from a container's inspect answer (public for the fuzz targets).
+pub struct Inspected {
+    /// The fields the restart and OOM tracker uses.
+    pub obs: Observation,
     exit_code: i64,
     health: String,
     cpu_limit: f64,
@@ -362,7 +364,8 @@ struct Inspected {
     cgroup_parent: String,
 }
 
-fn inspected(r: &bollard::models::ContainerInspectResponse) -> Inspected {
+/// Reduces an inspect answer (`GET /containers/{id}/json`) to what the probe uses.
+pub fn inspected(r: &bollard::models::ContainerInspectResponse) -> Inspected {
     let st = r.state.clone().unwrap_or_default();
     let hc = r.host_config.clone().unwrap_or_default();
     let health = st

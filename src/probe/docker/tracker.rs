@@ -165,8 +165,16 @@ impl Tracker {
                 None => true,
                 Some(prev) => !prev.oom_killed || prev.finished_at != obs.finished_at,
             };
-        rec.totals.restarts += expected_restarts.saturating_sub(rec.ev_restarts);
-        rec.totals.ooms += u64::from(new_oom).saturating_sub(rec.ev_ooms);
+        // Saturating: RestartCount is outside input (any i64), and a counter that wraps
+        // would go backwards.
+        rec.totals.restarts = rec
+            .totals
+            .restarts
+            .saturating_add(expected_restarts.saturating_sub(rec.ev_restarts));
+        rec.totals.ooms = rec
+            .totals
+            .ooms
+            .saturating_add(u64::from(new_oom).saturating_sub(rec.ev_ooms));
         rec.ev_restarts = 0;
         rec.ev_ooms = 0;
         rec.observed_start_nano = parse_docker_time_nanos(&obs.started_at).unwrap_or(0);
@@ -193,8 +201,8 @@ impl Tracker {
     fn fold(&mut self, rec: Record, fallback: Option<LabelKey>) {
         if let Some(key) = rec.key.or(fallback) {
             let b = self.base.entry(key).or_default();
-            b.restarts += rec.totals.restarts;
-            b.ooms += rec.totals.ooms;
+            b.restarts = b.restarts.saturating_add(rec.totals.restarts);
+            b.ooms = b.ooms.saturating_add(rec.totals.ooms);
         }
     }
 
@@ -203,8 +211,8 @@ impl Tracker {
         let mut t = self.base.get(key).copied().unwrap_or_default();
         for r in self.by_id.values() {
             if r.key.as_ref() == Some(key) {
-                t.restarts += r.totals.restarts;
-                t.ooms += r.totals.ooms;
+                t.restarts = t.restarts.saturating_add(r.totals.restarts);
+                t.ooms = t.ooms.saturating_add(r.totals.ooms);
             }
         }
         t
@@ -350,5 +358,23 @@ mod tests {
         o.finished_at = "f2".into();
         t.observe("a", key("w"), o);
         assert_eq!(t.totals(&key("w")).ooms, 2);
+    }
+
+    /// Spotted while writing the `docker_json` fuzz target, reproduced with it: a huge
+    /// `RestartCount` (any i64 is valid JSON) going up and down made the restart total
+    /// overflow (a panic in debug builds, a counter wrapping back to a small value in
+    /// release). Totals saturate instead.
+    #[test]
+    fn huge_restart_counts_saturate_instead_of_overflowing() {
+        let mut t = Tracker::new();
+        for rc in [i64::MAX, 0, i64::MAX, 0, i64::MAX] {
+            t.observe("a", key("w"), obs(rc, "t0"));
+        }
+        assert_eq!(t.totals(&key("w")).restarts, u64::MAX);
+        // Two saturated containers of one series, then one removed: still saturated.
+        t.observe("b", key("w"), obs(i64::MAX, "t0"));
+        assert_eq!(t.totals(&key("w")).restarts, u64::MAX);
+        t.retain_present(&|id| id == "b");
+        assert_eq!(t.totals(&key("w")).restarts, u64::MAX);
     }
 }
