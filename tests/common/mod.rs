@@ -366,6 +366,32 @@ pub fn redis_on(dir: &Path, port: u16, extra: &[&str]) -> Guard {
     g
 }
 
+/// GETs `path` with `X-Prometheus-Scrape-Timeout-Seconds: secs`; returns the body (status
+/// must be 200) and how long the scrape took.
+pub fn scrape_budget(ex: &Exporter, path: &str, secs: &str) -> (String, Duration) {
+    let t = Instant::now();
+    let r = ex.get(path, &[("X-Prometheus-Scrape-Timeout-Seconds", secs)]);
+    assert_eq!(r.status, 200, "{}", r.text());
+    (r.text(), t.elapsed())
+}
+
+/// Checks that the targets `junk` (a garbage server) and `hole` (a black hole) give `up_metric`
+/// 0 within a 2 s scrape budget (+2 s slack), that the exporter stays healthy, and that the
+/// failure was logged.
+pub fn assert_junk_and_hole_down(ex: &Exporter, up_metric: &str) {
+    for target in ["junk", "hole"] {
+        let (text, took) = scrape_budget(ex, &format!("/probe?target={target}"), "2");
+        assert_eq!(sample(&text, up_metric, &[]), Some(0.0), "{target}");
+        assert!(took < Duration::from_secs(4), "{target}: {took:?}");
+    }
+    assert_eq!(ex.get("/-/healthy", &[]).status, 200);
+    let log = ex.log();
+    assert!(
+        log.contains("probe failed") && log.contains("target=junk"),
+        "{log}"
+    );
+}
+
 /// A private redis-server on a free port, for fault tests; killed on drop.
 pub fn private_redis(dir: &Path) -> (Guard, u16) {
     let port = free_port();
