@@ -158,6 +158,22 @@ impl<C> Default for Kept<C> {
     }
 }
 
+impl<C: Send> Kept<C> {
+    /// Locks `slot` (collections of one target run one at a time), giving up at `deadline`
+    /// minus [`finish_before`]'s margin; returns the guard and that shortened deadline.
+    pub async fn lock(
+        slot: &tokio::sync::Mutex<Kept<C>>,
+        deadline: Instant,
+        timeout: Duration,
+    ) -> Result<(tokio::sync::MutexGuard<'_, Kept<C>>, Instant), ProbeError> {
+        let deadline = finish_before(deadline);
+        let guard = tokio::time::timeout_at(deadline, slot.lock())
+            .await
+            .map_err(|_| ProbeError::Timeout(timeout))?;
+        Ok((guard, deadline))
+    }
+}
+
 impl<C> Kept<C> {
     const BACKOFF_MIN: Duration = Duration::from_millis(200);
     const BACKOFF_MAX: Duration = Duration::from_secs(2);

@@ -115,10 +115,8 @@ impl PostgresProbe {
             .setup
             .as_ref()
             .map_err(|e| ProbeError::Connect(e.clone()))?;
-        let deadline = crate::probe::finish_before(deadline);
-        let mut state = tokio::time::timeout_at(deadline, self.state.lock())
-            .await
-            .map_err(|_| ProbeError::Timeout(self.timeout))?;
+        let (mut state, deadline) =
+            crate::probe::Kept::lock(&self.state, deadline, self.timeout).await?;
 
         // Reuse the kept connection; it is out of `state` while in use.
         if let Some(live) = state.conn.take() {

@@ -65,10 +65,8 @@ impl RedisProbe {
             .info
             .as_ref()
             .map_err(|e| ProbeError::Connect(e.clone()))?;
-        let deadline = crate::probe::finish_before(deadline);
-        let mut state = tokio::time::timeout_at(deadline, self.state.lock())
-            .await
-            .map_err(|_| ProbeError::Timeout(self.timeout))?;
+        let (mut state, deadline) =
+            crate::probe::Kept::lock(&self.state, deadline, self.timeout).await?;
 
         if let Some(mut conn) = state.conn.take() {
             match self.query(&mut conn, deadline).await {
