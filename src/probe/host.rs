@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+mod kernel;
+mod proc_stats;
+mod sys_stats;
+
 use crate::config::HostConfig;
 use crate::metrics::{Labels, MetricSet, labels};
 use crate::probe::{Probe, ProbeError, ProbeFuture};
@@ -45,12 +49,41 @@ impl HostProbe {
         };
         parse_loadavg(&read("loadavg")?, &mut set)?;
         parse_stat(&read("stat")?, &mut set)?;
-        parse_meminfo(&read("meminfo")?, &mut set)?;
+        proc_stats::parse_meminfo(&read("meminfo")?, &mut set)?;
         let mounts = std::fs::read_to_string(procfs.join("1/mounts"))
             .or_else(|_| std::fs::read_to_string(procfs.join("mounts")))
             .map_err(|e| ProbeError::Query(format!("read mounts: {e}")))?;
         self.filesystems(&mounts, &mut set).await;
+        set.merge(self.node_families().await);
         Ok(set)
+    }
+
+    /// The optional node_exporter families (procfs, sysfs and syscalls), read on a blocking
+    /// thread; families the host lacks are absent.
+    async fn node_families(&self) -> MetricSet {
+        let config = self.config.clone();
+        let task = tokio::task::spawn_blocking(move || {
+            let mut set = MetricSet::new();
+            let filters = proc_stats::Filters {
+                disk_exclude: &config.disk_devices_exclude,
+                net_exclude: &config.network_devices_exclude,
+            };
+            proc_stats::collect(&config.procfs, filters, &mut set);
+            sys_stats::collect(&config.sysfs, &config.network_devices_exclude, &mut set);
+            kernel::collect(&mut set);
+            set
+        });
+        match tokio::time::timeout(self.timeout, task).await {
+            Ok(Ok(set)) => set,
+            Ok(Err(_)) => {
+                tracing::warn!("host families panicked; left out of this scrape");
+                MetricSet::new()
+            }
+            Err(_) => {
+                tracing::warn!("host families took longer than the probe timeout; left out");
+                MetricSet::new()
+            }
+        }
     }
 
     async fn filesystems(&self, mounts: &str, set: &mut MetricSet) {
@@ -282,44 +315,6 @@ pub fn parse_stat(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
     Ok(())
 }
 
-/// Parses `/proc/meminfo` into `node_memory_<Field>_bytes` for the fields the runbook uses.
-pub fn parse_meminfo(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
-    const FIELDS: [&str; 7] = [
-        "MemTotal",
-        "MemFree",
-        "MemAvailable",
-        "Buffers",
-        "Cached",
-        "SwapTotal",
-        "SwapFree",
-    ];
-    for line in text.lines() {
-        let Some((key, rest)) = line.split_once(':') else {
-            continue;
-        };
-        if !FIELDS.contains(&key) {
-            continue;
-        }
-        let mut f = rest.split_whitespace();
-        let v: f64 = f
-            .next()
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| ProbeError::Protocol("malformed meminfo".into()))?;
-        let v = if f.next() == Some("kB") {
-            v * 1024.0
-        } else {
-            v
-        };
-        set.gauge(
-            &format!("node_memory_{key}_bytes"),
-            &format!("Memory information field {key}_bytes."),
-            vec![],
-            v,
-        );
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,7 +328,7 @@ mod tests {
             &mut set,
         )
         .unwrap();
-        parse_meminfo(
+        proc_stats::parse_meminfo(
             "MemTotal:       1024 kB\nMemAvailable:    512 kB\nHugePages_Total: 0\n",
             &mut set,
         )
