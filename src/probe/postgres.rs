@@ -13,8 +13,12 @@
 //! `SELECT`s, read in one implicit transaction so `pg_stat_activity` is one snapshot). Parsing
 //! of the returned text rows into metrics is pure ([`build_metrics`]).
 
+mod stats;
+
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
@@ -71,6 +75,10 @@ pub struct PostgresProbe {
     target: String,
     setup: Result<Setup, String>,
     state: tokio::sync::Mutex<crate::probe::Kept<Live>>,
+    /// `server_version_num` seen by the last statistics read (0: not yet).
+    version: AtomicU32,
+    /// Applications seen connected, reported with 0 once they are gone (bounded by the cap).
+    seen_apps: std::sync::Mutex<BTreeSet<String>>,
 }
 
 struct Setup {
@@ -107,6 +115,8 @@ impl PostgresProbe {
             target,
             setup,
             state: tokio::sync::Mutex::new(Default::default()),
+            version: AtomicU32::new(0),
+            seen_apps: Default::default(),
         }
     }
 
@@ -187,8 +197,84 @@ impl PostgresProbe {
         let apps = sets.pop().unwrap_or_default();
         let settings = sets.pop().unwrap_or_default();
         let activity = sets.pop().unwrap_or_default();
-        build_metrics(&activity, &settings, &apps, self.config.max_applications)
-            .map_err(ProbeError::Protocol)
+        let mut set = build_metrics(&activity, &settings, &apps, self.config.max_applications)
+            .map_err(ProbeError::Protocol)?;
+        self.zero_fill_applications(&mut set);
+        if self.config.detailed_stats {
+            self.stats(client, deadline, &mut set).await?;
+        }
+        Ok(set)
+    }
+
+    /// Reports applications seen in earlier collections with 0 once their connections are gone
+    /// (so a "no connections from X" rule has a series), keeping at most `max_applications`.
+    fn zero_fill_applications(&self, set: &mut MetricSet) {
+        let mut seen = self.seen_apps.lock().unwrap_or_else(|e| e.into_inner());
+        let now: BTreeSet<String> = set
+            .get("pg_stat_activity_application_count")
+            .map(|f| {
+                f.samples
+                    .iter()
+                    .filter_map(|(l, _)| l.first().map(|(_, v)| v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for gone in seen.difference(&now) {
+            set.gauge(
+                "pg_stat_activity_application_count",
+                "Client connections per application_name (capped; the rest summed as \"other\").",
+                labels([("application_name", gone)]),
+                0.0,
+            );
+        }
+        seen.extend(now);
+        while seen.len() > self.config.max_applications + 1 {
+            let first = seen.iter().next().cloned().unwrap_or_default();
+            seen.remove(&first);
+        }
+    }
+
+    /// postgres_exporter's statistics families ([`stats`]), one more round trip. A SQL error
+    /// (a permission, a view missing on an old server) leaves them out and sets
+    /// `pg_exporter_last_scrape_error` to 1 without failing the probe; a timeout fails it.
+    async fn stats(
+        &self,
+        client: &Client,
+        deadline: Instant,
+        set: &mut MetricSet,
+    ) -> Result<(), ProbeError> {
+        let left = remaining(deadline);
+        let sql = format!(
+            "SET statement_timeout = {}; {}",
+            left.as_millis().max(1),
+            stats::sql(self.version.load(Ordering::Relaxed), self.config.max_tables)
+        );
+        let result = tokio::time::timeout(left, client.simple_query(&sql))
+            .await
+            .map_err(|_| ProbeError::Timeout(self.timeout))?;
+        let mut part = MetricSet::new();
+        let outcome = result.map_err(|e| pg_error(&e)).and_then(|messages| {
+            let sets = split_results(messages);
+            stats::build(sets.get(1..).unwrap_or(&[]), &mut part)
+        });
+        let error = match outcome {
+            Ok(version) => {
+                self.version.store(version, Ordering::Relaxed);
+                set.merge(part);
+                0.0
+            }
+            Err(e) => {
+                tracing::debug!(target = %self.target, error = %e, "statistics queries failed");
+                1.0
+            }
+        };
+        set.gauge(
+            "pg_exporter_last_scrape_error",
+            "Whether the last collection of the statistics families failed (1) or not (0).",
+            vec![],
+            error,
+        );
+        Ok(())
     }
 }
 
