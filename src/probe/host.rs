@@ -48,7 +48,11 @@ impl HostProbe {
                 .map_err(|e| ProbeError::Query(format!("read {}: {e}", p.display())))
         };
         parse_loadavg(&read("loadavg")?, &mut set)?;
-        parse_stat(&read("stat")?, &mut set)?;
+        let stat = read("stat")?;
+        parse_stat(&stat, &mut set)?;
+        if let Err(e) = proc_stats::parse_stat_counters(&stat, &mut set) {
+            tracing::debug!(error = %e, "/proc/stat counters left out");
+        }
         proc_stats::parse_meminfo(&read("meminfo")?, &mut set)?;
         let mounts = std::fs::read_to_string(procfs.join("1/mounts"))
             .or_else(|_| std::fs::read_to_string(procfs.join("mounts")))

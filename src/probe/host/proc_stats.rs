@@ -1,5 +1,6 @@
-//! node_exporter's procfs collectors: stat, meminfo (read by the probe itself), vmstat, netdev, diskstats, filefd,
-//! conntrack, entropy, pressure and mdadm, read below the configured procfs.
+//! node_exporter's procfs collectors: stat and meminfo (whose files the probe reads itself),
+//! vmstat, netdev, diskstats, filefd, conntrack, entropy, pressure and mdadm, read below the
+//! configured procfs.
 //!
 //! Each family is computed as node_exporter 1.5 computes it (names, labels, units, counter or
 //! gauge). A file the host does not have (no `/proc/mdstat`, no conntrack module, a kernel
@@ -23,7 +24,10 @@ pub struct Filters<'a> {
 }
 
 /// Reads every optional procfs family below `procfs` into `set`; a missing or malformed file
-/// leaves its families out and is logged at debug level.
+/// leaves its families out and is logged at debug level. (`/proc/stat` is read by the probe,
+/// which passes it to [`parse_stat_counters`].) Each procfs read costs tens of µs, so
+/// node_exporter families no rule reads and whose file is not read anyway are left out:
+/// `node_entropy_pool_size_bits` and `node_nf_conntrack_stat_*`.
 pub fn collect(procfs: &Path, filters: Filters<'_>, set: &mut MetricSet) {
     let read = |name: &str| std::fs::read_to_string(procfs.join(name));
     let mut run = |name: &str, parse: &dyn Fn(&str, &mut MetricSet) -> Result<(), ProbeError>| {
@@ -39,7 +43,6 @@ pub fn collect(procfs: &Path, filters: Filters<'_>, set: &mut MetricSet) {
             Err(e) => tracing::debug!(file = name, error = %e, "procfs file absent"),
         }
     };
-    run("stat", &parse_stat_counters);
     run("vmstat", &parse_vmstat);
     run("net/dev", &|t, s| parse_netdev(t, filters.net_exclude, s));
     run("diskstats", &|t, s| {
@@ -53,9 +56,6 @@ pub fn collect(procfs: &Path, filters: Filters<'_>, set: &mut MetricSet) {
             "Bits of available entropy.",
             s,
         )
-    });
-    run("sys/kernel/random/poolsize", &|t, s| {
-        single(t, "node_entropy_pool_size_bits", "Bits of entropy pool.", s)
     });
     run("sys/net/netfilter/nf_conntrack_count", &|t, s| {
         single(
@@ -73,7 +73,6 @@ pub fn collect(procfs: &Path, filters: Filters<'_>, set: &mut MetricSet) {
             s,
         )
     });
-    run("net/stat/nf_conntrack", &parse_conntrack_stat);
     for resource in ["cpu", "io", "memory"] {
         run(&format!("pressure/{resource}"), &|t, s| {
             parse_pressure(resource, t, s)
@@ -406,63 +405,6 @@ pub fn parse_filefd(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
     Ok(())
 }
 
-/// `/proc/net/stat/nf_conntrack` (hexadecimal, one row per CPU) summed over CPUs as
-/// node_exporter's `node_nf_conntrack_stat_*` gauges.
-pub fn parse_conntrack_stat(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
-    const FIELDS: [(&str, &str); 8] = [
-        ("found", "Number of searched entries which were successful."),
-        (
-            "invalid",
-            "Number of packets seen which can not be tracked.",
-        ),
-        (
-            "ignore",
-            "Number of packets seen which are already connected to a conntrack entry.",
-        ),
-        ("insert", "Number of entries inserted into the list."),
-        (
-            "insert_failed",
-            "Number of entries for which list insertion was attempted but failed.",
-        ),
-        (
-            "drop",
-            "Number of packets dropped due to conntrack failure.",
-        ),
-        (
-            "early_drop",
-            "Number of dropped conntrack entries to make room for new ones, if maximum table size was reached.",
-        ),
-        (
-            "search_restart",
-            "Number of conntrack table lookups which had to be restarted due to hashtable resizes.",
-        ),
-    ];
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines
-        .next()
-        .ok_or_else(|| malformed("nf_conntrack stat"))?
-        .split_whitespace()
-        .collect();
-    let mut sums = vec![0.0; header.len()];
-    for line in lines.filter(|l| !l.trim().is_empty()) {
-        for (i, v) in line.split_whitespace().enumerate().take(header.len()) {
-            sums[i] +=
-                u64::from_str_radix(v, 16).map_err(|_| malformed("nf_conntrack stat"))? as f64;
-        }
-    }
-    for (field, help) in FIELDS {
-        if let Some(i) = header.iter().position(|h| *h == field) {
-            set.gauge(
-                &format!("node_nf_conntrack_stat_{field}"),
-                help,
-                vec![],
-                sums[i],
-            );
-        }
-    }
-    Ok(())
-}
-
 /// `/proc/pressure/<resource>` as node_exporter's `node_pressure_*_seconds_total`: `some` is
 /// "waiting", `full` is "stalled" (none for cpu, as node_exporter 1.5).
 pub fn parse_pressure(resource: &str, text: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
@@ -786,13 +728,6 @@ mod tests {
         let mut s = MetricSet::new();
         parse_filefd("1302\t0\t2466116\n", &mut s).unwrap();
         assert_eq!(value(&s, "node_filefd_maximum", &[]), Some(2466116.0));
-        parse_conntrack_stat(
-            "entries  found invalid ignore insert insert_failed drop early_drop search_restart\n00000f88 00000001 0000000a 0 0 0 0 0 0\n00000f88 00000001 00000000 0 0 0 0 0 0\n",
-            &mut s,
-        )
-        .unwrap();
-        assert_eq!(value(&s, "node_nf_conntrack_stat_found", &[]), Some(2.0));
-        assert_eq!(value(&s, "node_nf_conntrack_stat_invalid", &[]), Some(10.0));
         parse_pressure(
             "io",
             "some avg10=0.00 avg60=0.00 avg300=0.00 total=7164043\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=3975375\n",

@@ -1,5 +1,5 @@
 //! node_exporter's sysfs collectors: netclass (the part the community's rules read), hwmon,
-//! bonding, edac and the clocksource part of `time`, read below the configured sysfs.
+//! bonding and edac, read below the configured sysfs.
 //!
 //! Hardware the host does not have (no `/sys/class/hwmon`, no bonding master, no EDAC memory
 //! controller) leaves its families absent, never zero. An attribute the kernel refuses to read
@@ -17,7 +17,6 @@ pub fn collect(sysfs: &Path, net_exclude: &Pattern, set: &mut MetricSet) {
     hwmon(&sysfs.join("class/hwmon"), set);
     bonding(&sysfs.join("class/net"), set);
     edac(&sysfs.join("devices/system/edac/mc"), set);
-    clocksource(&sysfs.join("devices/system/clocksource"), set);
 }
 
 /// One attribute file, trimmed; `None` when it cannot be read.
@@ -50,18 +49,6 @@ pub struct NetIface {
     pub operstate: Option<String>,
     /// `speed` in Mbit/s (`-1` when unknown).
     pub speed: Option<i64>,
-    /// `mtu` in bytes.
-    pub mtu: Option<u64>,
-    /// `carrier` (0 or 1).
-    pub carrier: Option<u64>,
-    /// `address`.
-    pub address: Option<String>,
-    /// `broadcast`.
-    pub broadcast: Option<String>,
-    /// `duplex`.
-    pub duplex: Option<String>,
-    /// `ifalias`.
-    pub ifalias: Option<String>,
 }
 
 fn netclass(dir: &Path, exclude: &Pattern, set: &mut MetricSet) {
@@ -70,41 +57,20 @@ fn netclass(dir: &Path, exclude: &Pattern, set: &mut MetricSet) {
         if exclude.is_match(&device) || !d.is_dir() {
             continue;
         }
-        let num = |f: &str| attr(&d.join(f)).and_then(|s| s.trim().parse().ok());
+        // Two reads per interface (each sysfs read costs tens of µs): what the rules use.
         let iface = NetIface {
             operstate: attr(&d.join("operstate")),
-            speed: num("speed"),
-            mtu: num("mtu").map(|v: i64| v as u64),
-            carrier: num("carrier").map(|v: i64| v as u64),
-            address: attr(&d.join("address")),
-            broadcast: attr(&d.join("broadcast")),
-            duplex: attr(&d.join("duplex")),
-            ifalias: attr(&d.join("ifalias")),
+            speed: attr(&d.join("speed")).and_then(|s| s.trim().parse().ok()),
             device,
         };
         net_iface_metrics(&iface, set);
     }
 }
 
-/// node_exporter's netclass families for one interface: `node_network_up` (operstate is
-/// `up`), `node_network_speed_bytes` (Mbit/s × 125000), `node_network_mtu_bytes`,
-/// `node_network_carrier` and `node_network_info`.
+/// node_exporter's netclass families the rules read, for one interface: `node_network_up`
+/// (operstate is `up`) and `node_network_speed_bytes` (Mbit/s × 125000).
 pub fn net_iface_metrics(i: &NetIface, set: &mut MetricSet) {
     let dev = i.device.as_str();
-    let s = |o: &Option<String>| o.clone().unwrap_or_default();
-    set.gauge(
-        "node_network_info",
-        "Non-numeric data from /sys/class/net/<iface>, value is always 1.",
-        labels([
-            ("address", &s(&i.address)),
-            ("broadcast", &s(&i.broadcast)),
-            ("device", dev),
-            ("duplex", &s(&i.duplex)),
-            ("ifalias", &s(&i.ifalias)),
-            ("operstate", &s(&i.operstate)),
-        ]),
-        1.0,
-    );
     set.gauge(
         "node_network_up",
         "Value is 1 if operstate is 'up', 0 otherwise.",
@@ -121,22 +87,6 @@ pub fn net_iface_metrics(i: &NetIface, set: &mut MetricSet) {
             "Network device property: speed_bytes",
             labels([("device", dev)]),
             v as f64 * 125000.0,
-        );
-    }
-    if let Some(v) = i.mtu {
-        set.gauge(
-            "node_network_mtu_bytes",
-            "Network device property: mtu_bytes",
-            labels([("device", dev)]),
-            v as f64,
-        );
-    }
-    if let Some(v) = i.carrier {
-        set.gauge(
-            "node_network_carrier",
-            "Network device property: carrier",
-            labels([("device", dev)]),
-            v as f64,
         );
     }
 }
@@ -527,35 +477,6 @@ fn edac(mc: &Path, set: &mut MetricSet) {
     }
 }
 
-/// `node_time_clocksource_available_info` and `node_time_clocksource_current_info`, as
-/// node_exporter's time collector.
-fn clocksource(dir: &Path, set: &mut MetricSet) {
-    for entry in entries(dir) {
-        let Some(n) = entry.strip_prefix("clocksource") else {
-            continue;
-        };
-        let d = dir.join(&entry);
-        if let Some(avail) = attr(&d.join("available_clocksource")) {
-            for c in avail.split_whitespace() {
-                set.gauge(
-                    "node_time_clocksource_available_info",
-                    "Available clocksources read from '/sys/devices/system/clocksource'.",
-                    labels([("clocksource", c), ("device", n)]),
-                    1.0,
-                );
-            }
-        }
-        if let Some(cur) = attr(&d.join("current_clocksource")) {
-            set.gauge(
-                "node_time_clocksource_current_info",
-                "Current clocksource read from '/sys/devices/system/clocksource'.",
-                labels([("clocksource", cur.trim()), ("device", n)]),
-                1.0,
-            );
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -603,8 +524,6 @@ mod tests {
         // Interfaces: eth0 up with a speed, lo without one.
         write(root, "class/net/eth0/operstate", "up\n");
         write(root, "class/net/eth0/speed", "1000\n");
-        write(root, "class/net/eth0/mtu", "1500\n");
-        write(root, "class/net/eth0/address", "02:00:00:00:00:01\n");
         write(root, "class/net/lo/operstate", "unknown\n");
         // A bond with one of two slaves up.
         write(root, "class/net/bonding_masters", "bond0\n");
@@ -624,16 +543,6 @@ mod tests {
         write(root, "devices/system/edac/mc/mc0/ue_count", "0\n");
         write(root, "devices/system/edac/mc/mc0/ce_noinfo_count", "1\n");
         write(root, "devices/system/edac/mc/mc0/csrow0/ce_count", "2\n");
-        write(
-            root,
-            "devices/system/clocksource/clocksource0/available_clocksource",
-            "tsc kvm-clock \n",
-        );
-        write(
-            root,
-            "devices/system/clocksource/clocksource0/current_clocksource",
-            "tsc\n",
-        );
         let mut s = MetricSet::new();
         collect(root, &Pattern::new("").unwrap(), &mut s);
         assert_eq!(
@@ -690,14 +599,6 @@ mod tests {
             ),
             Some(2.0)
         );
-        assert_eq!(
-            s.get("node_time_clocksource_available_info")
-                .unwrap()
-                .samples
-                .len(),
-            2
-        );
-
         // A host without any of this hardware: the families are absent, not zero.
         let empty = tempfile::tempdir().unwrap();
         let mut s = MetricSet::new();

@@ -9,6 +9,8 @@
 //! sample model), and so are the aggregated `rabbitmq_queue_*` samples this exporter serves per
 //! queue instead.
 
+use std::collections::HashMap;
+
 use crate::metrics::MetricSet;
 
 use super::parse::{ParseError, parse_sample_line};
@@ -43,37 +45,33 @@ fn wanted(name: &str, keep: Keep) -> bool {
 pub fn plugin_families(body: &[u8], keep: Keep, set: &mut MetricSet) -> Result<(), ParseError> {
     let text =
         std::str::from_utf8(body).map_err(|_| ParseError("response is not UTF-8 text".into()))?;
-    let mut types: Vec<(String, String)> = Vec::new();
-    let mut helps: Vec<(String, String)> = Vec::new();
+    let mut types: HashMap<&str, &str> = HashMap::new();
+    let mut helps: HashMap<&str, &str> = HashMap::new();
     for line in text.lines() {
         if let Some(decl) = line.strip_prefix("# TYPE ") {
             if let Some((name, ty)) = decl.split_once(' ') {
-                types.push((name.to_string(), ty.trim().to_string()));
+                types.insert(name, ty.trim());
             }
             continue;
         }
         if let Some(decl) = line.strip_prefix("# HELP ") {
             if let Some((name, help)) = decl.split_once(' ') {
-                helps.push((name.to_string(), help.to_string()));
+                helps.insert(name, help);
             }
+            continue;
+        }
+        // Most of the response (the Erlang VM's families) is not kept: skip it unparsed.
+        let name = line.split(['{', ' ']).next().unwrap_or("");
+        if name.is_empty() || !wanted(name, keep) {
             continue;
         }
         let Some(s) = parse_sample_line(line)? else {
             continue;
         };
-        if !wanted(&s.name, keep) {
-            continue;
-        }
-        let ty = types
-            .iter()
-            .rev()
-            .find(|(n, _)| *n == s.name)
-            .map(|(_, t)| t.as_str());
+        let ty = types.get(s.name.as_str()).copied();
         let help = helps
-            .iter()
-            .rev()
-            .find(|(n, _)| *n == s.name)
-            .map(|(_, h)| h.as_str())
+            .get(s.name.as_str())
+            .copied()
             .unwrap_or("From the RabbitMQ prometheus plugin.");
         if !s.value.is_finite() {
             continue;
