@@ -45,8 +45,11 @@ fn generated_files_are_up_to_date() {
         stale.is_empty(),
         "stale generated files (run scripts/generate.sh and commit): {stale:?}"
     );
-    for dir in ["alerts/tests"] {
+    for dir in ["alerts/tests", "dashboards"] {
         for f in files(&mixin::repo().join(dir)) {
+            if dir == "dashboards" && f.extension().is_none_or(|e| e != "json") {
+                continue; // dashboards/README.md
+            }
             let rel = Path::new(dir).join(&f);
             assert!(
                 generated.contains(&rel),
@@ -101,4 +104,78 @@ fn yaml_files_parse_back_to_the_mixin_values() {
         "((import 'mixin/mixin.libsonnet') + (import 'mixin/tests/tests.libsonnet')).nexoAlertTests.system",
     );
     assert_eq!(read("alerts/tests/system.yml")["tests"], tests["tests"]);
+    // Each ConfigMap carries its dashboard file unchanged.
+    let text =
+        std::fs::read_to_string(mixin::repo().join("deploy/kubernetes/grafana-dashboards.yaml"))
+            .unwrap();
+    let mut n = 0;
+    for doc in serde_norway::Deserializer::from_str(&text) {
+        let v: serde_json::Value = serde::Deserialize::deserialize(doc).unwrap();
+        for (file, body) in v["data"].as_object().unwrap() {
+            let have =
+                std::fs::read_to_string(mixin::repo().join("dashboards").join(file)).unwrap();
+            assert_eq!(body.as_str().unwrap(), have, "{file}");
+            n += 1;
+        }
+    }
+    assert_eq!(n, 6);
+}
+
+/// The override example of docs/mixin.md, evaluated as a user would: the three lines change
+/// the threshold in the rule, in the dashboard panel and in the promtool tests, and the tests
+/// generated with the override pass promtool.
+#[test]
+fn docs_override_example_changes_rule_dashboard_and_tests() {
+    let doc = std::fs::read_to_string(mixin::repo().join("docs/mixin.md")).unwrap();
+    let example = doc
+        .split("```jsonnet\n")
+        .nth(1)
+        .and_then(|r| r.split("```").next())
+        .expect("docs/mixin.md has a ```jsonnet example");
+    assert_eq!(example.trim().lines().count(), 3, "{example}");
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("my-mixin.jsonnet");
+    std::fs::write(&file, example).unwrap();
+    // As a user would: evaluate the file with the repository on the import path.
+    let out = tmp.path().join("out");
+    for d in ["alerts/tests", "deploy/kubernetes", "dashboards"] {
+        std::fs::create_dir_all(out.join(d)).unwrap();
+    }
+    let st = Command::new("jsonnet")
+        .arg("-J")
+        .arg(mixin::repo())
+        .args(["-S", "-m"])
+        .arg(&out)
+        .arg("--tla-code")
+        .arg(format!("mixin=import '{}'", file.display()))
+        .arg(mixin::repo().join("mixin/build.jsonnet"))
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let rules = std::fs::read_to_string(out.join("alerts/nexo-alerts.yml")).unwrap();
+    assert!(rules.contains("node_load5 > 4"), "{rules}");
+    let shipped = std::fs::read_to_string(mixin::repo().join("alerts/nexo-alerts.yml")).unwrap();
+    assert!(shipped.contains("node_load5 > 2"));
+    let tests = std::fs::read_to_string(out.join("alerts/tests/system.yml")).unwrap();
+    assert!(tests.contains("(threshold 4)"), "{tests}");
+    let st = Command::new("promtool")
+        .args(["test", "rules", "system.yml"])
+        .current_dir(out.join("alerts/tests"))
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success(), "promtool test rules with the override");
+    // The dashboard panel of HighLoadAverage (id 17) draws the new threshold.
+    let dash = Command::new("jsonnet")
+        .arg("-J")
+        .arg(mixin::repo())
+        .arg("-e")
+        .arg(format!(
+            "local m = import '{}'; [p for p in m.grafanaDashboards['nexo-host.json'].panels if p.id == 17][0].fieldConfig.defaults.thresholds.steps[1].value",
+            file.display()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&dash.stdout).trim(), "4");
 }
