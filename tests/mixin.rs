@@ -121,63 +121,74 @@ fn yaml_files_parse_back_to_the_mixin_values() {
     assert_eq!(n, 6);
 }
 
-/// The override example of docs/mixin.md, evaluated as a user would: the three lines change
-/// the threshold in the rule, in the dashboard panel and in the promtool tests, and the tests
-/// generated with the override pass promtool.
+/// The override example of docs/mixin.md, run as a user would: the three-line file and the
+/// shell commands of the docs, in a directory with the repository's `mixin/` beside them. The
+/// override changes the threshold in the rule, in the promtool tests (which pass) and in the
+/// dashboard panel.
 #[test]
 fn docs_override_example_changes_rule_dashboard_and_tests() {
     let doc = std::fs::read_to_string(mixin::repo().join("docs/mixin.md")).unwrap();
-    let example = doc
-        .split("```jsonnet\n")
+    let section = doc
+        .split("## Override a threshold")
         .nth(1)
-        .and_then(|r| r.split("```").next())
-        .expect("docs/mixin.md has a ```jsonnet example");
+        .expect("docs/mixin.md has an override section");
+    let block = |lang: &str| -> String {
+        section
+            .split(&format!("```{lang}\n"))
+            .nth(1)
+            .and_then(|r| r.split("```").next())
+            .unwrap_or_else(|| panic!("no ```{lang} block"))
+            .to_string()
+    };
+    let example = block("jsonnet");
     assert_eq!(example.trim().lines().count(), 3, "{example}");
     let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("my-mixin.jsonnet");
-    std::fs::write(&file, example).unwrap();
-    // As a user would: evaluate the file with the repository on the import path.
-    let out = tmp.path().join("out");
-    for d in ["alerts/tests", "deploy/kubernetes", "dashboards"] {
-        std::fs::create_dir_all(out.join(d)).unwrap();
-    }
-    let st = Command::new("jsonnet")
-        .arg("-J")
-        .arg(mixin::repo())
-        .args(["-S", "-m"])
-        .arg(&out)
-        .arg("--tla-code")
-        .arg(format!("mixin=import '{}'", file.display()))
-        .arg(mixin::repo().join("mixin/build.jsonnet"))
-        .stdout(Stdio::null())
-        .status()
+    std::fs::write(tmp.path().join("my-mixin.jsonnet"), &example).unwrap();
+    std::os::unix::fs::symlink(mixin::repo().join("mixin"), tmp.path().join("mixin")).unwrap();
+    let out = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", &block("sh")])
+        .current_dir(tmp.path())
+        .stdin(Stdio::null())
+        .output()
         .unwrap();
-    assert!(st.success());
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = tmp.path().join("out");
     let rules = std::fs::read_to_string(out.join("alerts/nexo-alerts.yml")).unwrap();
-    assert!(rules.contains("node_load5 > 4"), "{rules}");
+    assert!(
+        rules.contains("rabbitmq_queue_messages_unacked > 500"),
+        "{rules}"
+    );
     let shipped = std::fs::read_to_string(mixin::repo().join("alerts/nexo-alerts.yml")).unwrap();
-    assert!(shipped.contains("node_load5 > 2"));
-    let tests = std::fs::read_to_string(out.join("alerts/tests/system.yml")).unwrap();
-    assert!(tests.contains("(threshold 4)"), "{tests}");
+    assert!(shipped.contains("rabbitmq_queue_messages_unacked > 1000"));
+    let tests = std::fs::read_to_string(out.join("alerts/tests/messaging.yml")).unwrap();
+    assert!(tests.contains("(threshold 500)"), "{tests}");
     let st = Command::new("promtool")
-        .args(["test", "rules", "system.yml"])
+        .args(["test", "rules", "messaging.yml"])
         .current_dir(out.join("alerts/tests"))
         .stdout(Stdio::null())
         .status()
         .unwrap();
     assert!(st.success(), "promtool test rules with the override");
-    // The dashboard panel of HighLoadAverage (id 17) draws the new threshold.
-    let dash = Command::new("jsonnet")
-        .arg("-J")
-        .arg(mixin::repo())
-        .arg("-e")
-        .arg(format!(
-            "local m = import '{}'; [p for p in m.grafanaDashboards['nexo-host.json'].panels if p.id == 17][0].fieldConfig.defaults.thresholds.steps[1].value",
-            file.display()
-        ))
-        .output()
+    // The HighUnackedMessages panel (id 21) draws the new threshold.
+    let dash: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("dashboards/nexo-rabbitmq.json")).unwrap(),
+    )
+    .unwrap();
+    let panel = dash["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == 21)
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&dash.stdout).trim(), "4");
+    assert_eq!(
+        panel["fieldConfig"]["defaults"]["thresholds"]["steps"][1]["value"],
+        500
+    );
 }
 
 /// The lint available here: every jsonnet source passes jsonnet's static checks (syntax,
@@ -229,4 +240,83 @@ fn every_jsonnet_source_passes_the_static_checks() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("Unknown variable: nosuch"));
+}
+
+/// The promtool tests follow _config: with every threshold, most `for`s, the windows, the job
+/// and the base URLs changed, the regenerated rules pass `promtool check rules` and the
+/// regenerated unit tests all pass against them (each test's inputs, eval times and expected
+/// descriptions are computed from the settings).
+#[test]
+fn unit_tests_follow_an_overridden_config() {
+    let overrides = "exporterJob: 'nexo', runbookBase: 'https://wiki.example/rb.md', \
+        grafanaBase: 'https://grafana.example', \
+        serviceDownFor: '3m', targetUnreachableFor: '5m', restartThreshold: 5, restartFor: '7m', \
+        serverErrorThreshold: 0.02, clientErrorThreshold: 0.2, clientErrorFor: '7m', \
+        errorSpikeFactor: 3, errorSpikeFor: '3m', latencyP95Threshold: 0.3, \
+        latencyP99Threshold: 2, latencyP50Threshold: 0.1, latencyP50For: '4m', \
+        cpuHighThreshold: 0.8, cpuCriticalThreshold: 0.9, cpuCriticalFor: '3m', \
+        memoryHighThreshold: 0.7, memoryCriticalThreshold: 0.85, memoryLeakGrowthBytes: 50e6, \
+        memoryLeakWindow: '2h', memoryLeakFor: '15m', diskLowThreshold: 0.2, \
+        diskCriticalThreshold: 0.05, diskCriticalFor: '3m', loadThreshold: 4, loadFor: '15m', \
+        postgresDownFor: '2m', dbConnectionsThreshold: 0.7, rabbitmqDownFor: '2m', \
+        unackedThreshold: 500, redisDownFor: '3m', redisMemoryThreshold: 0.75, \
+        headSeriesThreshold: 200000, scrapeFailThreshold: 0.2, scrapeFailWindow: '15m'";
+    let tmp = tempfile::tempdir().unwrap();
+    for d in ["alerts/tests", "deploy/kubernetes", "dashboards"] {
+        std::fs::create_dir_all(tmp.path().join(d)).unwrap();
+    }
+    let st = Command::new("jsonnet")
+        .arg("-J")
+        .arg(mixin::repo())
+        .args(["-S", "-m"])
+        .arg(tmp.path())
+        .arg("--tla-code")
+        .arg(format!(
+            "mixin=(import 'mixin/mixin.libsonnet') + {{ _config+:: {{ {overrides} }} }}"
+        ))
+        .arg(mixin::repo().join("mixin/build.jsonnet"))
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let rules = std::fs::read_to_string(tmp.path().join("alerts/nexo-alerts.yml")).unwrap();
+    let shipped = std::fs::read_to_string(mixin::repo().join("alerts/nexo-alerts.yml")).unwrap();
+    for (new, old) in [
+        ("node_load5 > 4", "node_load5 > 2"),
+        (
+            "rabbitmq_queue_messages_unacked > 500",
+            "rabbitmq_queue_messages_unacked > 1000",
+        ),
+        ("up{job=\"nexo\"}", "up{job=\"nexo-exporter\"}"),
+    ] {
+        assert!(rules.contains(new) && !rules.contains(old), "{new}");
+        assert!(shipped.contains(old), "{old}");
+    }
+    let dir = tmp.path().join("alerts/tests");
+    let out = Command::new("promtool")
+        .args(["check", "rules", "../nexo-alerts.yml"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let mut tests: Vec<PathBuf> = files(&dir);
+    tests.sort();
+    assert!(tests.len() >= 9, "{tests:?}");
+    let out = Command::new("promtool")
+        .args(["test", "rules"])
+        .args(&tests)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(text.matches("SUCCESS").count(), tests.len(), "{text}");
 }
