@@ -320,3 +320,47 @@ fn unit_tests_follow_an_overridden_config() {
     );
     assert_eq!(text.matches("SUCCESS").count(), tests.len(), "{text}");
 }
+
+/// docs/mixin.md's "short `for`" example, run as written: every rule gets `for: 3s`.
+#[test]
+fn docs_short_for_example_gives_every_rule_3s() {
+    let doc = std::fs::read_to_string(mixin::repo().join("docs/mixin.md")).unwrap();
+    let section = doc
+        .split("## Rules with short `for`")
+        .nth(1)
+        .expect("docs/mixin.md has the short-for section");
+    let block = |lang: &str| -> String {
+        section
+            .split(&format!("```{lang}\n"))
+            .nth(1)
+            .and_then(|r| r.split("```").next())
+            .unwrap_or_else(|| panic!("no ```{lang} block"))
+            .to_string()
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("short.jsonnet"), block("jsonnet")).unwrap();
+    std::os::unix::fs::symlink(mixin::repo().join("mixin"), tmp.path().join("mixin")).unwrap();
+    let out = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", &block("sh")])
+        .current_dir(tmp.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(tmp.path().join("short-rules.yml")).unwrap();
+    let rules: serde_json::Value = serde_norway::from_str(&text).unwrap();
+    let fors: Vec<&str> = rules["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["rules"].as_array().unwrap())
+        .map(|r| r["for"].as_str().unwrap())
+        .collect();
+    assert!(fors.len() >= 25);
+    assert!(fors.iter().all(|f| *f == "3s"), "{fors:?}");
+}
