@@ -101,9 +101,13 @@ fn yaml_files_parse_back_to_the_mixin_values() {
         alerts
     );
     let tests = mixin::jsonnet(
-        "((import 'mixin/mixin.libsonnet') + (import 'mixin/tests/tests.libsonnet')).nexoAlertTests.system",
+        "((import 'mixin/mixin.libsonnet') + (import 'mixin/tests/tests.libsonnet')).nexoAlertTests",
     );
-    assert_eq!(read("alerts/tests/system.yml")["tests"], tests["tests"]);
+    for (name, t) in tests.as_object().unwrap() {
+        let file = read(&format!("alerts/tests/{name}.yml"));
+        assert_eq!(file["tests"], t["tests"], "alerts/tests/{name}.yml");
+        assert_eq!(file["rule_files"][0], "../nexo-alerts.yml");
+    }
     // Each ConfigMap carries its dashboard file unchanged.
     let text =
         std::fs::read_to_string(mixin::repo().join("deploy/kubernetes/grafana-dashboards.yaml"))

@@ -21,7 +21,9 @@ local scalar(v, indent) =
     else "'" + std.strReplace(v, "'", "''") + "'"
   else if std.type(v) == 'boolean' then (if v then 'true' else 'false')
   else if v == null then 'null'
-  else std.toString(v);
+  // Numbers as the shortest text that reads back the same for the values used here.
+  else if v == std.floor(v) && std.abs(v) < 1e15 then std.format('%d', v)
+  else std.format('%.15g', v);
 // Keys in the order a reader expects (Prometheus rules, promtool tests, Kubernetes objects),
 // then the others alphabetically.
 local first = [

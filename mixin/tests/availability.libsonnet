@@ -12,6 +12,7 @@ function(c, a)
   local crm = { job: 'crm-service', instance: 'crm:3003' };
   local ct(name, image) = ex { name: name, image: image, compose_project: 'nexo', compose_service: std.strReplace(name, 'nexo-', '') };
   local n = rr.threshold;
+  local w = fmt.seconds(c.restartWindow);
   {
     tests: [
       {
@@ -73,6 +74,16 @@ function(c, a)
           t.series('container_restarts_total', ct('reset', 'i'), '40 41 0x30'),
         ],
         alert_rule_test: [t.silent(rr, 10), t.silent(rr, 20)],
+        // increase() extrapolates the n-1 restarts seen in 10 minutes towards the window's
+        // start (by half a scrape interval when the series starts well inside the window).
+        [if w >= 11 * 60 then 'promql_expr_test']: [{
+          expr: 'increase(container_restarts_total{name="two"}[%s])' % c.restartWindow,
+          eval_time: '10m',
+          exp_samples: [{
+            labels: '{compose_project="nexo",compose_service="two",image="i",instance="exporter:9187",job="%s",name="two"}' % c.exporterJob,
+            value: std.parseJson(fmt.num((n - 1) * (600 + (if w - 600 < 66 then w - 600 else 30)) / 600)),
+          }],
+        }],
       },
     ],
   }
