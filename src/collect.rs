@@ -169,8 +169,13 @@ impl Collector {
                 probe_labels,
                 took.as_secs_f64(),
             );
-            if let Some((name, help, up_labels)) = probe.up_metric() {
-                set.gauge(name, help, up_labels, if ok { 1.0 } else { 0.0 });
+            if let Some(up) = &probe.meta().up {
+                set.gauge(
+                    up.name,
+                    up.help,
+                    up.labels.clone(),
+                    if ok { 1.0 } else { 0.0 },
+                );
             }
             let st = &mut status[i];
             st.duration = took;

@@ -11,6 +11,7 @@ pub mod collect;
 pub mod config;
 pub mod logging;
 pub mod metrics;
+pub mod net;
 pub mod probe;
 pub mod server;
 pub mod webconfig;

@@ -28,13 +28,14 @@ use lapin::tcp::AsyncTcpStream;
 use lapin::types::LongString;
 use lapin::uri::{AMQPUri, AMQPUserInfo};
 use lapin::{Channel, Connection, ConnectionProperties};
-use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::config::{IpProtocol, QueueSource, RabbitmqTarget};
-use crate::metrics::{Labels, MetricSet, labels};
-use crate::probe::fetch::{self, FetchError};
-use crate::probe::{Probe, ProbeError, ProbeFuture};
+use crate::metrics::{MetricSet, labels};
+use crate::net::http::{self as fetch, FetchError, IpProtocol};
+use crate::probe::{Kept, Meta, Probe, ProbeError, ProbeFuture};
+
+mod config;
+pub use config::{AmqpSchemes, AmqpUrl, QueueSource, RabbitmqTarget};
 
 use self::parse::QueueStats;
 
@@ -87,18 +88,12 @@ impl Drop for Live {
     }
 }
 
-#[derive(Default)]
-struct AmqpState {
-    live: Option<Live>,
-    pending: Option<JoinHandle<Result<Live, String>>>,
-}
-
 /// The rabbitmq probe for one target.
 pub struct RabbitmqProbe {
+    meta: Meta,
     config: RabbitmqTarget,
     timeout: Duration,
-    default_endpoint: bool,
-    amqp: Arc<tokio::sync::Mutex<AmqpState>>,
+    amqp: tokio::sync::Mutex<Kept<Live>>,
 }
 
 impl RabbitmqProbe {
@@ -106,11 +101,23 @@ impl RabbitmqProbe {
     /// `default_endpoint` says whether it is served on `/metrics`.
     pub fn new(config: RabbitmqTarget, default_timeout: Duration, default_endpoint: bool) -> Self {
         let timeout = config.timeout.unwrap_or(default_timeout);
+        let source = match config.queue_source {
+            QueueSource::Prometheus => config.prometheus_url.redacted(),
+            QueueSource::Management => config.management_url.redacted(),
+        };
+        let meta = Meta::new("rabbitmq", &config.name, timeout)
+            .target(format!("{} + {}", config.amqp_url.redacted(), source))
+            .default_endpoint(default_endpoint)
+            .up(
+                "rabbitmq_up",
+                "Whether the broker answered both an AMQP round trip and the per-queue HTTP source in the last collection.",
+                vec![],
+            );
         RabbitmqProbe {
+            meta,
             config,
             timeout,
-            default_endpoint,
-            amqp: Arc::new(tokio::sync::Mutex::new(AmqpState::default())),
+            amqp: Kept::slot(),
         }
     }
 
@@ -151,10 +158,8 @@ impl RabbitmqProbe {
 
     /// Checks (or re-establishes) the persistent AMQP connection before `deadline`.
     async fn check_amqp(&self, deadline: Instant) -> Result<(), ProbeError> {
-        let mut st = tokio::time::timeout_at(deadline, self.amqp.lock())
-            .await
-            .map_err(|_| ProbeError::Timeout(self.timeout))?;
-        if let Some(live) = st.live.take() {
+        let (mut st, deadline) = Kept::lock(&self.amqp, deadline, self.timeout).await?;
+        if let Some(live) = st.conn.take() {
             if live.conn.status().connected() && live.channel.status().connected() {
                 match tokio::time::timeout_at(
                     deadline,
@@ -163,7 +168,8 @@ impl RabbitmqProbe {
                 .await
                 {
                     Ok(Ok(())) => {
-                        st.live = Some(live);
+                        st.conn = Some(live);
+                        st.succeeded();
                         return Ok(());
                     }
                     Ok(Err(e)) => {
@@ -195,7 +201,8 @@ impl RabbitmqProbe {
                 st.pending = None;
                 match joined {
                     Ok(Ok(live)) => {
-                        st.live = Some(live);
+                        st.conn = Some(live);
+                        st.succeeded();
                         Ok(())
                     }
                     Ok(Err(e)) => Err(ProbeError::Connect(self.scrub(e))),
@@ -362,31 +369,8 @@ async fn connect(uri: AMQPUri, name: String) -> Result<Live, String> {
 }
 
 impl Probe for RabbitmqProbe {
-    fn kind(&self) -> &'static str {
-        "rabbitmq"
-    }
-    fn name(&self) -> &str {
-        &self.config.name
-    }
-    fn target(&self) -> String {
-        let source = match self.config.queue_source {
-            QueueSource::Prometheus => self.config.prometheus_url.redacted(),
-            QueueSource::Management => self.config.management_url.redacted(),
-        };
-        format!("{} + {}", self.config.amqp_url.redacted(), source)
-    }
-    fn timeout(&self) -> Duration {
-        self.timeout
-    }
-    fn up_metric(&self) -> Option<(&'static str, &'static str, Labels)> {
-        Some((
-            "rabbitmq_up",
-            "Whether the broker answered both an AMQP round trip and the per-queue HTTP source in the last collection.",
-            vec![],
-        ))
-    }
-    fn on_default_endpoint(&self) -> bool {
-        self.default_endpoint
+    fn meta(&self) -> &Meta {
+        &self.meta
     }
     fn collect(&self, deadline: Instant) -> ProbeFuture<'_> {
         Box::pin(self.run(deadline))

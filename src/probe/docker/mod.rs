@@ -23,9 +23,11 @@ use futures::StreamExt;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::config::{DockerConfig, StatsSource};
 use crate::metrics::{Labels, MetricSet};
-use crate::probe::{Probe, ProbeError, ProbeFuture, remaining};
+use crate::probe::{Meta, Probe, ProbeError, ProbeFuture, remaining};
+
+mod config;
+pub use config::{DockerConfig, StatsSource};
 
 use parse::{COMPOSE_PROJECT, COMPOSE_SERVICE, Usage};
 use tracker::{LabelKey, Observation, Tracker};
@@ -55,9 +57,9 @@ pub const HEALTH: [&str; 4] = ["healthy", "unhealthy", "starting", "none"];
 
 /// The containers probe.
 pub struct DockerProbe {
+    meta: Meta,
     config: DockerConfig,
     timeout: Duration,
-    host: String,
     shared: Arc<Shared>,
 }
 
@@ -163,9 +165,15 @@ impl DockerProbe {
             cache: Mutex::new(InspectCache::default()),
         });
         DockerProbe {
+            meta: Meta::new("docker", "docker", timeout)
+                .target(host)
+                .up(
+                    "nexo_exporter_docker_up",
+                    "Whether the Docker engine answered.",
+                    vec![],
+                ),
             config,
             timeout,
-            host,
             shared,
         }
     }
@@ -704,24 +712,8 @@ fn emit(set: &mut MetricSet, s: &Sample, totals: tracker::Totals) {
 }
 
 impl Probe for DockerProbe {
-    fn kind(&self) -> &'static str {
-        "docker"
-    }
-    fn name(&self) -> &str {
-        "docker"
-    }
-    fn target(&self) -> String {
-        self.host.clone()
-    }
-    fn timeout(&self) -> Duration {
-        self.timeout
-    }
-    fn up_metric(&self) -> Option<(&'static str, &'static str, Labels)> {
-        Some((
-            "nexo_exporter_docker_up",
-            "Whether the Docker engine answered.",
-            vec![],
-        ))
+    fn meta(&self) -> &Meta {
+        &self.meta
     }
     fn collect(&self, deadline: Instant) -> ProbeFuture<'_> {
         Box::pin(async move {

@@ -17,21 +17,21 @@ use redis::aio::MultiplexedConnection;
 use redis::{AsyncConnectionConfig, IntoConnectionInfo};
 use tokio::time::Instant;
 
-use crate::config::RedisTarget;
-use crate::metrics::{Labels, MetricSet};
-use crate::probe::{Probe, ProbeError, ProbeFuture, remaining};
+use crate::metrics::MetricSet;
+use crate::probe::{Kept, Meta, Probe, ProbeError, ProbeFuture, remaining};
+
+mod config;
+pub use config::{RedisSchemes, RedisTarget, RedisUrl};
 
 /// The client name the exporter's connection sets (`CLIENT SETNAME`).
 pub const CLIENT_NAME: &str = "nexo-exporter";
 
 /// The redis probe for one target.
 pub struct RedisProbe {
-    config: RedisTarget,
+    meta: Meta,
     timeout: Duration,
-    default_endpoint: bool,
-    target: String,
     info: Result<redis::ConnectionInfo, String>,
-    state: tokio::sync::Mutex<crate::probe::Kept<MultiplexedConnection>>,
+    state: tokio::sync::Mutex<Kept<MultiplexedConnection>>,
 }
 
 impl RedisProbe {
@@ -51,12 +51,17 @@ impl RedisProbe {
         }
         let info = connection_info(&config);
         RedisProbe {
-            config,
+            meta: Meta::new("redis", &config.name, timeout)
+                .target(target)
+                .default_endpoint(default_endpoint)
+                .up(
+                    "redis_up",
+                    "Whether the last probe of Redis succeeded (connect and INFO).",
+                    vec![],
+                ),
             timeout,
-            default_endpoint,
-            target,
             info,
-            state: tokio::sync::Mutex::new(Default::default()),
+            state: Kept::slot(),
         }
     }
 
@@ -66,7 +71,7 @@ impl RedisProbe {
             .as_ref()
             .map_err(|e| ProbeError::Connect(e.clone()))?;
         let (mut state, deadline) =
-            crate::probe::Kept::lock(&self.state, deadline, self.timeout).await?;
+            Kept::lock(&self.state, deadline, self.timeout).await?;
 
         if let Some(mut conn) = state.conn.take() {
             match self.query(&mut conn, deadline).await {
@@ -269,27 +274,8 @@ pub fn info_metrics(info: &BTreeMap<String, String>) -> Result<MetricSet, String
 }
 
 impl Probe for RedisProbe {
-    fn kind(&self) -> &'static str {
-        "redis"
-    }
-    fn name(&self) -> &str {
-        &self.config.name
-    }
-    fn target(&self) -> String {
-        self.target.clone()
-    }
-    fn timeout(&self) -> Duration {
-        self.timeout
-    }
-    fn up_metric(&self) -> Option<(&'static str, &'static str, Labels)> {
-        Some((
-            "redis_up",
-            "Whether the last probe of Redis succeeded (connect and INFO).",
-            vec![],
-        ))
-    }
-    fn on_default_endpoint(&self) -> bool {
-        self.default_endpoint
+    fn meta(&self) -> &Meta {
+        &self.meta
     }
     fn collect(&self, deadline: Instant) -> ProbeFuture<'_> {
         Box::pin(self.run(deadline))

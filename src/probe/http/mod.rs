@@ -11,10 +11,12 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::config::ServiceTarget;
-use crate::metrics::{Labels, MetricSet, labels};
-use crate::probe::fetch;
-use crate::probe::{Probe, ProbeError, ProbeFuture};
+use crate::metrics::{MetricSet, labels};
+use crate::net::http as fetch;
+use crate::probe::{Meta, Probe, ProbeError, ProbeFuture};
+
+mod config;
+pub use config::ServiceTarget;
 
 /// Most body bytes read from a health endpoint; the body is discarded, a longer one is cut.
 const MAX_BODY: usize = 64 * 1024;
@@ -25,15 +27,22 @@ const MARGIN: Duration = Duration::from_millis(100);
 
 /// Probes one service health URL.
 pub struct HttpProbe {
+    meta: Meta,
     config: ServiceTarget,
-    timeout: Duration,
 }
 
 impl HttpProbe {
     /// A probe for `config`; `default_timeout` applies when it sets none.
     pub fn new(config: ServiceTarget, default_timeout: Duration) -> Self {
         let timeout = config.timeout.unwrap_or(default_timeout);
-        HttpProbe { config, timeout }
+        let meta = Meta::new("http", &config.name, timeout)
+            .target(config.url.redacted())
+            .up(
+                "probe_success",
+                "Whether the service health check succeeded.",
+                labels([("service", &config.name)]),
+            );
+        HttpProbe { meta, config }
     }
 
     async fn run(&self, deadline: Instant) -> Result<MetricSet, ProbeError> {
@@ -88,24 +97,8 @@ impl HttpProbe {
 }
 
 impl Probe for HttpProbe {
-    fn kind(&self) -> &'static str {
-        "http"
-    }
-    fn name(&self) -> &str {
-        &self.config.name
-    }
-    fn target(&self) -> String {
-        self.config.url.redacted()
-    }
-    fn timeout(&self) -> Duration {
-        self.timeout
-    }
-    fn up_metric(&self) -> Option<(&'static str, &'static str, Labels)> {
-        Some((
-            "probe_success",
-            "Whether the service health check succeeded.",
-            labels([("service", &self.config.name)]),
-        ))
+    fn meta(&self) -> &Meta {
+        &self.meta
     }
     fn collect(&self, deadline: Instant) -> ProbeFuture<'_> {
         Box::pin(self.run(deadline))

@@ -22,9 +22,11 @@ use tokio::time::Instant;
 use tokio_postgres::{Client, SimpleQueryMessage};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use crate::config::{PostgresTarget, SslMode};
-use crate::metrics::{Labels, MetricSet, labels};
-use crate::probe::{Probe, ProbeError, ProbeFuture, remaining};
+use crate::metrics::{MetricSet, labels};
+use crate::probe::{Kept, Meta, Probe, ProbeError, ProbeFuture, remaining};
+
+mod config;
+pub use config::{PostgresTarget, SslMode};
 
 /// The `application_name` of the exporter's own connection.
 pub const APPLICATION_NAME: &str = "nexo-exporter";
@@ -65,12 +67,11 @@ pub type Rows = Vec<Vec<Option<String>>>;
 
 /// The postgres probe for one target.
 pub struct PostgresProbe {
-    config: PostgresTarget,
+    meta: Meta,
     timeout: Duration,
-    default_endpoint: bool,
-    target: String,
+    max_applications: usize,
     setup: Result<Setup, String>,
-    state: tokio::sync::Mutex<crate::probe::Kept<Live>>,
+    state: tokio::sync::Mutex<Kept<Live>>,
 }
 
 struct Setup {
@@ -101,12 +102,18 @@ impl PostgresProbe {
             Err(_) => format!("{}:{}/{}", config.host, config.port, config.dbname),
         };
         PostgresProbe {
-            config,
+            meta: Meta::new("postgres", &config.name, timeout)
+                .target(target)
+                .default_endpoint(default_endpoint)
+                .up(
+                    "pg_up",
+                    "Whether the last probe of PostgreSQL succeeded (connect and queries).",
+                    vec![],
+                ),
             timeout,
-            default_endpoint,
-            target,
+            max_applications: config.max_applications,
             setup,
-            state: tokio::sync::Mutex::new(Default::default()),
+            state: Kept::slot(),
         }
     }
 
@@ -116,7 +123,7 @@ impl PostgresProbe {
             .as_ref()
             .map_err(|e| ProbeError::Connect(e.clone()))?;
         let (mut state, deadline) =
-            crate::probe::Kept::lock(&self.state, deadline, self.timeout).await?;
+            Kept::lock(&self.state, deadline, self.timeout).await?;
 
         // Reuse the kept connection; it is out of `state` while in use.
         if let Some(live) = state.conn.take() {
@@ -187,7 +194,7 @@ impl PostgresProbe {
         let apps = sets.pop().unwrap_or_default();
         let settings = sets.pop().unwrap_or_default();
         let activity = sets.pop().unwrap_or_default();
-        build_metrics(&activity, &settings, &apps, self.config.max_applications)
+        build_metrics(&activity, &settings, &apps, self.max_applications)
             .map_err(ProbeError::Protocol)
     }
 }
@@ -681,27 +688,8 @@ mod tls {
 }
 
 impl Probe for PostgresProbe {
-    fn kind(&self) -> &'static str {
-        "postgres"
-    }
-    fn name(&self) -> &str {
-        &self.config.name
-    }
-    fn target(&self) -> String {
-        self.target.clone()
-    }
-    fn timeout(&self) -> Duration {
-        self.timeout
-    }
-    fn up_metric(&self) -> Option<(&'static str, &'static str, Labels)> {
-        Some((
-            "pg_up",
-            "Whether the last probe of PostgreSQL succeeded (connect and queries).",
-            vec![],
-        ))
-    }
-    fn on_default_endpoint(&self) -> bool {
-        self.default_endpoint
+    fn meta(&self) -> &Meta {
+        &self.meta
     }
     fn collect(&self, deadline: Instant) -> ProbeFuture<'_> {
         Box::pin(self.run(deadline))

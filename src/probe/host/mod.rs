@@ -11,26 +11,33 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::config::HostConfig;
 use crate::metrics::{Labels, MetricSet, labels};
-use crate::probe::{Probe, ProbeError, ProbeFuture};
+use crate::probe::{Meta, Probe, ProbeError, ProbeFuture};
+
+mod config;
+pub use config::{DEFAULT_FS_TYPES_EXCLUDE, DEFAULT_MOUNT_POINTS_EXCLUDE, HostConfig};
 
 /// Clock ticks per second of `/proc/stat` (USER_HZ, 100 on every Linux architecture in use).
 const USER_HZ: f64 = 100.0;
 
 /// The host probe.
 pub struct HostProbe {
+    meta: Meta,
     config: HostConfig,
-    timeout: Duration,
     stuck: Arc<Mutex<HashSet<String>>>,
 }
 
 impl HostProbe {
     /// A host probe with `config`, collecting within `timeout`.
     pub fn new(config: HostConfig, timeout: Duration) -> Self {
+        let target = format!(
+            "procfs {} rootfs {}",
+            config.procfs.display(),
+            config.rootfs.display()
+        );
         HostProbe {
+            meta: Meta::new("host", "host", timeout).target(target),
             config,
-            timeout,
             stuck: Arc::default(),
         }
     }
@@ -153,24 +160,8 @@ impl HostProbe {
 }
 
 impl Probe for HostProbe {
-    fn kind(&self) -> &'static str {
-        "host"
-    }
-    fn name(&self) -> &str {
-        "host"
-    }
-    fn target(&self) -> String {
-        format!(
-            "procfs {} rootfs {}",
-            self.config.procfs.display(),
-            self.config.rootfs.display()
-        )
-    }
-    fn timeout(&self) -> Duration {
-        self.timeout
-    }
-    fn up_metric(&self) -> Option<(&'static str, &'static str, Labels)> {
-        None
+    fn meta(&self) -> &Meta {
+        &self.meta
     }
     fn collect(&self, _deadline: tokio::time::Instant) -> ProbeFuture<'_> {
         Box::pin(self.run())

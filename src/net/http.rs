@@ -19,7 +19,18 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
-use crate::config::IpProtocol;
+use serde::{Deserialize, Serialize};
+
+/// IP family preference of HTTP service probes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum IpProtocol {
+    /// IPv4 first, IPv6 when the name has no IPv4 address.
+    #[default]
+    Ip4,
+    /// IPv6 first, IPv4 when the name has no IPv6 address.
+    Ip6,
+}
 
 /// Why a GET failed. Messages never contain credentials.
 #[derive(Debug, Clone, thiserror::Error)]
