@@ -3,3 +3,4 @@
 //! Nothing here knows about a particular dependency; probes build on it.
 
 pub mod http;
+pub mod tls;

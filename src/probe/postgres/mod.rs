@@ -14,7 +14,6 @@
 //! of the returned text rows into metrics is pure ([`build_metrics`]).
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
@@ -23,6 +22,7 @@ use tokio_postgres::{Client, SimpleQueryMessage};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::metrics::{MetricSet, labels};
+use crate::net::tls;
 use crate::probe::{Kept, Meta, Probe, ProbeError, ProbeFuture, remaining};
 
 mod config;
@@ -507,184 +507,29 @@ pub fn split_ssl_params(dsn: &str) -> Result<(String, Option<String>, Option<Str
     Ok((kept, mode, root))
 }
 
+/// Decodes `%XX` escapes of a URL query value (invalid UTF-8 replaced), as libpq does.
 fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Some(v) = std::str::from_utf8(&b[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
+/// The TLS client setup for `mode`, from the shared [`crate::net::tls`] module.
 fn tls_config(mode: SslMode, rootcert: Option<&Path>) -> Result<rustls::ClientConfig, String> {
-    use rustls::client::WebPkiServerVerifier;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| format!("tls: {e}"))?;
-    let config = match mode {
-        SslMode::Disable | SslMode::Prefer | SslMode::Require => builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(tls::NoVerify(provider)))
-            .with_no_client_auth(),
-        SslMode::VerifyCa | SslMode::VerifyFull => {
-            let roots = tls::load_roots(rootcert)?;
-            let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
-                .build()
-                .map_err(|e| format!("tls: {e}"))?;
-            if mode == SslMode::VerifyFull {
-                builder.with_webpki_verifier(webpki).with_no_client_auth()
-            } else {
-                builder
-                    .dangerous()
-                    .with_custom_certificate_verifier(Arc::new(tls::ChainOnly(webpki)))
-                    .with_no_client_auth()
-            }
-        }
+    let verify = match mode {
+        SslMode::Disable | SslMode::Prefer | SslMode::Require => tls::Verify::Nothing,
+        SslMode::VerifyCa => tls::Verify::Chain,
+        SslMode::VerifyFull => tls::Verify::Full,
     };
-    Ok(config)
-}
-
-mod tls {
-    //! Certificate verifiers for `sslmode=require` (none) and `verify-ca` (chain, any name).
-
-    use std::path::Path;
-    use std::sync::Arc;
-
-    use rustls::client::WebPkiServerVerifier;
-    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-    use rustls::crypto::CryptoProvider;
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-    use rustls::{CertificateError, DigitallySignedStruct, Error, RootCertStore, SignatureScheme};
-
-    /// Roots from `path` (PEM), or the system's.
-    pub(super) fn load_roots(path: Option<&Path>) -> Result<RootCertStore, String> {
-        let mut roots = RootCertStore::empty();
-        match path {
-            Some(p) => {
-                for c in CertificateDer::pem_file_iter(p)
-                    .map_err(|e| format!("sslrootcert {}: {e}", p.display()))?
-                {
-                    let c = c.map_err(|e| format!("sslrootcert {}: {e}", p.display()))?;
-                    roots
-                        .add(c)
-                        .map_err(|e| format!("sslrootcert {}: {e}", p.display()))?;
-                }
-            }
-            None => {
-                let found = rustls_native_certs::load_native_certs();
-                roots.add_parsable_certificates(found.certs);
-            }
-        }
-        if roots.is_empty() {
-            return Err("no root certificates for sslmode verify-ca/verify-full".into());
-        }
-        Ok(roots)
-    }
-
-    /// Accepts any certificate (TLS still encrypts; handshake signatures are checked).
-    #[derive(Debug)]
-    pub(super) struct NoVerify(pub Arc<CryptoProvider>);
-
-    impl ServerCertVerifier for NoVerify {
-        fn verify_server_cert(
-            &self,
-            _: &CertificateDer<'_>,
-            _: &[CertificateDer<'_>],
-            _: &ServerName<'_>,
-            _: &[u8],
-            _: UnixTime,
-        ) -> Result<ServerCertVerified, Error> {
-            Ok(ServerCertVerified::assertion())
-        }
-        fn verify_tls12_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, Error> {
-            rustls::crypto::verify_tls12_signature(
-                message,
-                cert,
-                dss,
-                &self.0.signature_verification_algorithms,
-            )
-        }
-        fn verify_tls13_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, Error> {
-            rustls::crypto::verify_tls13_signature(
-                message,
-                cert,
-                dss,
-                &self.0.signature_verification_algorithms,
-            )
-        }
-        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-            self.0.signature_verification_algorithms.supported_schemes()
-        }
-    }
-
-    /// Verifies the chain to a trusted root but not the host name (libpq's `verify-ca`).
-    #[derive(Debug)]
-    pub(super) struct ChainOnly(pub Arc<WebPkiServerVerifier>);
-
-    impl ServerCertVerifier for ChainOnly {
-        fn verify_server_cert(
-            &self,
-            end_entity: &CertificateDer<'_>,
-            intermediates: &[CertificateDer<'_>],
-            server_name: &ServerName<'_>,
-            ocsp: &[u8],
-            now: UnixTime,
-        ) -> Result<ServerCertVerified, Error> {
-            match self
-                .0
-                .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
-            {
-                Err(Error::InvalidCertificate(
-                    CertificateError::NotValidForName
-                    | CertificateError::NotValidForNameContext { .. },
-                )) => Ok(ServerCertVerified::assertion()),
-                other => other,
-            }
-        }
-        fn verify_tls12_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, Error> {
-            self.0.verify_tls12_signature(message, cert, dss)
-        }
-        fn verify_tls13_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, Error> {
-            self.0.verify_tls13_signature(message, cert, dss)
-        }
-        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-            self.0.supported_verify_schemes()
-        }
-    }
+    let roots = match verify {
+        tls::Verify::Nothing => None,
+        _ => Some(
+            tls::roots(rootcert)
+                .map_err(|e| format!("sslrootcert: {e}"))?
+                .ok_or("no root certificates for sslmode verify-ca/verify-full")?,
+        ),
+    };
+    tls::client_config(verify, roots).map_err(|e| format!("tls: {e}"))
 }
 
 impl Probe for PostgresProbe {
