@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use super::{ProbeError, finish_before};
+use super::ProbeError;
 
 /// One kept connection of a persistent-connection probe (PostgreSQL, Redis, AMQP) with its reconnect
 /// backoff: 200 ms after the first failure, doubling up to 2 s.
@@ -40,17 +40,15 @@ impl<C: Send> Kept<C> {
     }
 
     /// Locks `slot` (collections of one target run one at a time), giving up at `deadline`
-    /// minus [`finish_before`]'s margin; returns the guard and that shortened deadline.
+    /// (the one the framework handed the probe).
     pub async fn lock(
         slot: &tokio::sync::Mutex<Kept<C>>,
         deadline: Instant,
         timeout: Duration,
-    ) -> Result<(tokio::sync::MutexGuard<'_, Kept<C>>, Instant), ProbeError> {
-        let deadline = finish_before(deadline);
-        let guard = tokio::time::timeout_at(deadline, slot.lock())
+    ) -> Result<tokio::sync::MutexGuard<'_, Kept<C>>, ProbeError> {
+        tokio::time::timeout_at(deadline, slot.lock())
             .await
-            .map_err(|_| ProbeError::Timeout(timeout))?;
-        Ok((guard, deadline))
+            .map_err(|_| ProbeError::Timeout(timeout))
     }
 }
 

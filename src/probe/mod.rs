@@ -134,9 +134,10 @@ impl Meta {
 pub trait Probe: Send + Sync + 'static {
     /// Kind, name, target, timeout and up gauge of this probe.
     fn meta(&self) -> &Meta;
-    /// Collects this target's metrics. `deadline` is the probe's budget, already shortened by
-    /// the framework's margin: the probe must return by then (the framework abandons it
-    /// [`MARGIN`] later). Connect and query timeouts go inside it.
+    /// Collects this target's metrics. `deadline` is the probe's budget minus the framework's
+    /// one margin ([`crate::collect::margin`]): the probe must return by then, and is abandoned
+    /// (reported as timed out) when the margin has passed too. Connect and query timeouts go
+    /// inside it.
     fn collect(&self, deadline: Instant) -> ProbeFuture<'_>;
 
     /// The dependency kind.
@@ -171,13 +172,4 @@ pub fn remaining(deadline: Instant) -> Duration {
     deadline
         .saturating_duration_since(Instant::now())
         .max(Duration::from_millis(1))
-}
-
-/// `deadline` minus a 20 ms margin (when that is still in the future), so a probe that gives up
-/// records its own failure before the framework abandons it.
-pub fn finish_before(deadline: Instant) -> Instant {
-    deadline
-        .checked_sub(Duration::from_millis(20))
-        .filter(|d| *d > Instant::now())
-        .unwrap_or(deadline)
 }

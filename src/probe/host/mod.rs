@@ -42,7 +42,7 @@ impl HostProbe {
         }
     }
 
-    async fn run(&self) -> Result<MetricSet, ProbeError> {
+    async fn run(&self, deadline: tokio::time::Instant) -> Result<MetricSet, ProbeError> {
         let procfs = self.config.procfs.clone();
         let mut set = MetricSet::new();
         let read = |name: &str| {
@@ -56,11 +56,13 @@ impl HostProbe {
         let mounts = std::fs::read_to_string(procfs.join("1/mounts"))
             .or_else(|_| std::fs::read_to_string(procfs.join("mounts")))
             .map_err(|e| ProbeError::Query(format!("read mounts: {e}")))?;
-        self.filesystems(&mounts, &mut set).await;
+        self.filesystems(&mounts, deadline, &mut set).await;
         Ok(set)
     }
 
-    async fn filesystems(&self, mounts: &str, set: &mut MetricSet) {
+    /// Measures every included mount; a `statfs` still running at `mount_timeout` or at
+    /// `deadline`, whichever comes first, reports the mount with a device error.
+    async fn filesystems(&self, mounts: &str, deadline: tokio::time::Instant, set: &mut MetricSet) {
         let mut seen = HashSet::new();
         let mut jobs = Vec::new();
         for m in parse_mounts(mounts) {
@@ -72,7 +74,7 @@ impl HostProbe {
             }
             let path = join_rootfs(&self.config.rootfs, &m.mountpoint);
             let stuck = Arc::clone(&self.stuck);
-            let timeout = self.config.mount_timeout;
+            let until = deadline.min(tokio::time::Instant::now() + self.config.mount_timeout);
             jobs.push(async move {
                 let key = m.mountpoint.clone();
                 if stuck.lock().expect("stuck lock").contains(&key) {
@@ -86,7 +88,7 @@ impl HostProbe {
                     s2.lock().expect("stuck lock").remove(&k2);
                     r
                 });
-                match tokio::time::timeout(timeout, task).await {
+                match tokio::time::timeout_at(until, task).await {
                     Ok(Ok(Ok(st))) => (m, Ok(st)),
                     Ok(Ok(Err(e))) => (m, Err(format!("statfs: {e}"))),
                     Ok(Err(_)) => (m, Err("statfs panicked".into())),
@@ -163,8 +165,8 @@ impl Probe for HostProbe {
     fn meta(&self) -> &Meta {
         &self.meta
     }
-    fn collect(&self, _deadline: tokio::time::Instant) -> ProbeFuture<'_> {
-        Box::pin(self.run())
+    fn collect(&self, deadline: tokio::time::Instant) -> ProbeFuture<'_> {
+        Box::pin(self.run(deadline))
     }
 }
 

@@ -21,10 +21,6 @@ pub use config::ServiceTarget;
 /// Most body bytes read from a health endpoint; the body is discarded, a longer one is cut.
 const MAX_BODY: usize = 64 * 1024;
 
-/// Time kept back from the framework's deadline so a hung service still yields the
-/// duration and status-code samples (the framework abandons the probe at the deadline).
-const MARGIN: Duration = Duration::from_millis(100);
-
 /// Probes one service health URL.
 pub struct HttpProbe {
     meta: Meta,
@@ -47,13 +43,11 @@ impl HttpProbe {
 
     async fn run(&self, deadline: Instant) -> Result<MetricSet, ProbeError> {
         let start = Instant::now();
-        let budget = deadline.saturating_duration_since(start);
-        let inner = start + budget.saturating_sub(MARGIN.min(budget / 10));
         let result = fetch::get(
             self.config.url.url(),
             None,
             self.config.ip_protocol,
-            inner,
+            deadline,
             MAX_BODY,
             fetch::Overflow::Truncate,
         )

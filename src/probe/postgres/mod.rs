@@ -122,8 +122,7 @@ impl PostgresProbe {
             .setup
             .as_ref()
             .map_err(|e| ProbeError::Connect(e.clone()))?;
-        let (mut state, deadline) =
-            Kept::lock(&self.state, deadline, self.timeout).await?;
+        let mut state = Kept::lock(&self.state, deadline, self.timeout).await?;
 
         // Reuse the kept connection; it is out of `state` while in use.
         if let Some(live) = state.conn.take() {

@@ -45,9 +45,6 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
 /// A connection attempt still unfinished after this long is abandoned and its socket shut.
 pub const CONNECT_CAP: Duration = Duration::from_secs(30);
 
-/// Time kept back from the framework's deadline.
-const MARGIN: Duration = Duration::from_millis(100);
-
 /// AMQP heartbeat asked for when the URL sets none, so a silently dead peer is noticed by
 /// lapin within about two intervals even between scrapes.
 const DEFAULT_HEARTBEAT_SECS: u16 = 10;
@@ -158,7 +155,7 @@ impl RabbitmqProbe {
 
     /// Checks (or re-establishes) the persistent AMQP connection before `deadline`.
     async fn check_amqp(&self, deadline: Instant) -> Result<(), ProbeError> {
-        let (mut st, deadline) = Kept::lock(&self.amqp, deadline, self.timeout).await?;
+        let mut st = Kept::lock(&self.amqp, deadline, self.timeout).await?;
         if let Some(live) = st.conn.take() {
             if live.conn.status().connected() && live.channel.status().connected() {
                 match tokio::time::timeout_at(
@@ -259,10 +256,6 @@ impl RabbitmqProbe {
     }
 
     async fn run(&self, deadline: Instant) -> Result<MetricSet, ProbeError> {
-        // Finish a little before the framework abandons the task, so failures are our own
-        // (and logged with their reason) rather than a generic timeout.
-        let budget = deadline.saturating_duration_since(Instant::now());
-        let deadline = deadline - MARGIN.min(budget / 10);
         let (amqp, queues) = tokio::join!(self.check_amqp(deadline), self.fetch_queues(deadline));
         let queues = match (amqp, queues) {
             (Err(e), _) => return Err(e),

@@ -70,8 +70,7 @@ impl RedisProbe {
             .info
             .as_ref()
             .map_err(|e| ProbeError::Connect(e.clone()))?;
-        let (mut state, deadline) =
-            Kept::lock(&self.state, deadline, self.timeout).await?;
+        let mut state = Kept::lock(&self.state, deadline, self.timeout).await?;
 
         if let Some(mut conn) = state.conn.take() {
             match self.query(&mut conn, deadline).await {
