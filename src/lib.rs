@@ -7,6 +7,7 @@
 //! [`metrics`] is the sample model and its exposition; [`server`] is the HTTP layer.
 
 pub mod cli;
+pub mod cmd;
 pub mod collect;
 pub mod config;
 pub mod logging;
