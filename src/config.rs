@@ -377,7 +377,11 @@ impl Config {
         if !overrides.is_empty() {
             (config, present) = apply_env(&text, &origin, &overrides)?;
         }
-        config.embed_missing(|k| present.iter().any(|p| p == k));
+        if path.is_none() {
+            // The zero-config run probes the embedded default's targets; a file lists what to
+            // probe, and a section it leaves out is off (the host probe excepted).
+            config.embed_missing(|k| present.iter().any(|p| p == k));
+        }
         config.resolve_section_secrets()?;
         config.validate(&origin)?;
         Ok(config)
@@ -405,9 +409,40 @@ impl Config {
             .map_err(|e| ConfigError(format!("{origin}: {e}")))
     }
 
-    /// The effective configuration as YAML, secrets redacted.
+    /// The effective configuration as YAML, secrets redacted, after a comment saying which
+    /// targets it probes and which sections are off.
     pub fn to_redacted_yaml(&self) -> String {
-        serde_norway::to_string(self).unwrap_or_else(|e| format!("# cannot render: {e}\n"))
+        let yaml =
+            serde_norway::to_string(self).unwrap_or_else(|e| format!("# cannot render: {e}\n"));
+        format!("{}{yaml}", self.probed_summary())
+    }
+
+    /// `# probes: ...` and `# off: ...` comment lines for `check-config`.
+    pub fn probed_summary(&self) -> String {
+        let (on, off): (Vec<_>, Vec<_>) = self
+            .probed()
+            .into_iter()
+            .partition(|(_, names)| !names.is_empty());
+        let on: Vec<String> = on
+            .into_iter()
+            .map(|(key, names)| format!("{key} ({})", names.join(", ")))
+            .collect();
+        let off: Vec<&str> = off.into_iter().map(|(key, _)| key).collect();
+        let mut s = format!(
+            "# probes: {}\n",
+            if on.is_empty() {
+                "none".to_string()
+            } else {
+                on.join(", ")
+            }
+        );
+        if !off.is_empty() {
+            s.push_str(&format!(
+                "# off (left out of the file, empty or disabled): {}\n",
+                off.join(", ")
+            ));
+        }
+        s
     }
 }
 
@@ -685,6 +720,45 @@ mod tests {
         assert_eq!(c.postgres.len(), 1);
         assert_eq!(c.redis[0].url.url().port(), Some(6379));
         assert_eq!(c.rabbitmq[0].prometheus_url.url().port(), Some(15692));
+        assert!(c.docker.enabled);
+    }
+
+    #[test]
+    fn a_file_lists_what_to_probe_and_leaves_the_rest_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.yml");
+        std::fs::write(&f, "postgres:\n  - name: main\n").unwrap();
+        let c = Config::load_with_env(Some(&f), &[]).unwrap();
+        assert_eq!(c.postgres.len(), 1);
+        assert!(c.redis.is_empty() && c.rabbitmq.is_empty() && c.services.is_empty());
+        assert!(!c.docker.enabled);
+        assert!(c.host.enabled, "the host probe stays on unless disabled");
+        let kinds: Vec<&str> = c.build_probes().iter().map(|p| p.kind()).collect();
+        assert_eq!(kinds, ["host", "postgres"]);
+        let shown = c.to_redacted_yaml();
+        assert!(
+            shown.starts_with("# probes: host (host), postgres (main)\n"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains(
+                "# off (left out of the file, empty or disabled): redis, rabbitmq, docker, services"
+            ),
+            "{shown}"
+        );
+        // An environment override lists a section as much as the file does.
+        let c = Config::load_with_env(Some(&f), &env(&[("NEXO_EXPORTER_REDIS_0_NAME", "cache")]))
+            .unwrap();
+        assert_eq!(c.redis[0].name, "cache");
+        assert!(c.rabbitmq.is_empty());
+        // Without a file, overrides apply on top of the embedded default.
+        let c =
+            Config::load_with_env(None, &env(&[("NEXO_EXPORTER_HOST_ENABLED", "false")])).unwrap();
+        assert!(!c.host.enabled);
+        assert_eq!(
+            (c.postgres.len(), c.redis.len(), c.rabbitmq.len()),
+            (1, 1, 1)
+        );
         assert!(c.docker.enabled);
     }
 

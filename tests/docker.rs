@@ -410,8 +410,9 @@ fn docker_unreachable_keeps_the_rest_serving() {
     );
     assert!(samples(&body, "container_state").is_empty());
 
-    // DOCKER_HOST is honoured when docker.host is empty.
-    let cfg = "postgres: []\nredis: []\nrabbitmq: []\n";
+    // DOCKER_HOST is honoured when docker.host is empty (`docker: {}` turns the probe on with
+    // its defaults; a file that leaves `docker:` out has it off).
+    let cfg = "postgres: []\nredis: []\nrabbitmq: []\ndocker: {}\n";
     let ex = Exporter::start_with_env(
         cfg,
         &[],

@@ -173,6 +173,20 @@ macro_rules! registry {
                 out
             }
 
+            /// Per section key, the names of the targets it probes (empty: the section is off).
+            pub fn probed(&self) -> Vec<(&'static str, Vec<String>)> {
+                let mut out = Vec::new();
+                $( {
+                    let mut probes = Vec::new();
+                    $crate::probe::Section::build(&self.$key, &self.global, &mut probes);
+                    out.push((
+                        stringify!($key),
+                        probes.iter().map(|p| p.name().to_string()).collect(),
+                    ));
+                } )*
+                out
+            }
+
             /// Builds every enabled probe, in registry order.
             pub fn build_probes(&self) -> Vec<std::sync::Arc<dyn $crate::probe::Probe>> {
                 let mut out = Vec::new();
