@@ -9,7 +9,7 @@ use futures::FutureExt;
 use futures::future::{BoxFuture, Shared};
 use tokio::time::Instant;
 
-use crate::metrics::{MetricSet, labels};
+use crate::metrics::{Desc, MetricSet, labels};
 use crate::probe::{Probe, ProbeError};
 
 /// The framework's one margin: a probe is handed `budget - margin(budget)` as its deadline
@@ -19,6 +19,41 @@ use crate::probe::{Probe, ProbeError};
 pub fn margin(budget: Duration) -> Duration {
     (budget / 10).min(Duration::from_millis(100))
 }
+
+// The framework's own metrics, declared once.
+
+/// `nexo_exporter_probe_success`.
+pub const NEXO_EXPORTER_PROBE_SUCCESS: Desc = Desc::gauge(
+    "nexo_exporter_probe_success",
+    &["probe", "target"],
+    "Whether the last collection of this probe succeeded (1) or failed (0).",
+);
+/// `nexo_exporter_probe_duration_seconds`.
+pub const NEXO_EXPORTER_PROBE_DURATION_SECONDS: Desc = Desc::gauge(
+    "nexo_exporter_probe_duration_seconds",
+    &["probe", "target"],
+    "How long the last collection of this probe took, in seconds.",
+);
+/// `nexo_exporter_build_info`.
+pub const NEXO_EXPORTER_BUILD_INFO: Desc = Desc::gauge(
+    "nexo_exporter_build_info",
+    &["version", "revision", "rustc"],
+    "A metric with a constant '1' value labelled by version, revision and rustc.",
+);
+/// `nexo_exporter_collections_total`.
+pub const NEXO_EXPORTER_COLLECTIONS_TOTAL: Desc = Desc::counter(
+    "nexo_exporter_collections_total",
+    &[],
+    "Collections run since start; simultaneous scrapes share one collection.",
+);
+
+/// Every metric the framework itself produces.
+pub const METRICS: &[Desc] = &[
+    NEXO_EXPORTER_PROBE_SUCCESS,
+    NEXO_EXPORTER_PROBE_DURATION_SECONDS,
+    NEXO_EXPORTER_BUILD_INFO,
+    NEXO_EXPORTER_COLLECTIONS_TOTAL,
+];
 
 /// Which probes one collection runs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -165,15 +200,13 @@ impl Collector {
         for (i, probe, result, took) in results {
             let ok = result.is_ok();
             let probe_labels = labels([("probe", probe.kind()), ("target", probe.name())]);
-            set.gauge(
-                "nexo_exporter_probe_success",
-                "Whether the last collection of this probe succeeded (1) or failed (0).",
+            set.put(
+                &NEXO_EXPORTER_PROBE_SUCCESS,
                 probe_labels.clone(),
                 if ok { 1.0 } else { 0.0 },
             );
-            set.gauge(
-                "nexo_exporter_probe_duration_seconds",
-                "How long the last collection of this probe took, in seconds.",
+            set.put(
+                &NEXO_EXPORTER_PROBE_DURATION_SECONDS,
                 probe_labels,
                 took.as_secs_f64(),
             );
@@ -242,9 +275,8 @@ async fn run_one(
 
 /// Adds the exporter's own build and collection metrics to `set`.
 pub fn self_metrics(set: &mut MetricSet, collector: &Collector) {
-    set.gauge(
-        "nexo_exporter_build_info",
-        "A metric with a constant '1' value labelled by version, revision and rustc.",
+    set.put(
+        &NEXO_EXPORTER_BUILD_INFO,
         labels([
             ("version", env!("CARGO_PKG_VERSION")),
             ("revision", crate::build::REVISION),
@@ -252,9 +284,8 @@ pub fn self_metrics(set: &mut MetricSet, collector: &Collector) {
         ]),
         1.0,
     );
-    set.counter(
-        "nexo_exporter_collections_total",
-        "Collections run since start; simultaneous scrapes share one collection.",
+    set.put(
+        &NEXO_EXPORTER_COLLECTIONS_TOTAL,
         vec![],
         collector.collections() as f64,
     );
@@ -288,8 +319,7 @@ mod tests {
     fn fake(name: &str, act: Act, timeout: Duration) -> Arc<Fake> {
         Arc::new(Fake {
             meta: Meta::new("fake", name, timeout).target("nowhere").up(
-                "fake_up",
-                "Whether the fake answered.",
+                Desc::gauge("fake_up", &["name"], "Whether the fake answered."),
                 labels([("name", name)]),
             ),
             act,

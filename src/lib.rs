@@ -14,6 +14,7 @@ pub mod logging;
 pub mod metrics;
 pub mod net;
 pub mod probe;
+pub mod reference;
 pub mod server;
 pub mod webconfig;
 

@@ -123,9 +123,13 @@ impl Meta {
         self.default_endpoint = yes;
         self
     }
-    /// Declares the probe's up gauge.
-    pub fn up(mut self, name: &'static str, help: &'static str, labels: Labels) -> Self {
-        self.up = Some(UpMetric { name, help, labels });
+    /// Declares the probe's up gauge (a gauge from the probe's `metrics.rs`).
+    pub fn up(mut self, desc: crate::metrics::Desc, labels: Labels) -> Self {
+        self.up = Some(UpMetric {
+            name: desc.name,
+            help: desc.help,
+            labels,
+        });
         self
     }
 }

@@ -187,6 +187,11 @@ macro_rules! registry {
                 out
             }
 
+            /// Every probe kind's metric declarations (its `metrics::ALL`), in registry order.
+            pub fn metric_declarations() -> Vec<(&'static str, &'static [$crate::metrics::Desc])> {
+                vec![$( (stringify!($module), $module::metrics::ALL) ),*]
+            }
+
             /// Builds every enabled probe, in registry order.
             pub fn build_probes(&self) -> Vec<std::sync::Arc<dyn $crate::probe::Probe>> {
                 let mut out = Vec::new();

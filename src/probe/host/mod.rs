@@ -15,6 +15,7 @@ use crate::metrics::{Labels, MetricSet, labels};
 use crate::probe::{Meta, Probe, ProbeError, ProbeFuture};
 
 mod config;
+pub mod metrics;
 pub use config::{DEFAULT_FS_TYPES_EXCLUDE, DEFAULT_MOUNT_POINTS_EXCLUDE, HostConfig};
 
 /// Clock ticks per second of `/proc/stat` (USER_HZ, 100 on every Linux architecture in use).
@@ -106,10 +107,7 @@ impl HostProbe {
                 ("fstype", &m.fstype),
                 ("mountpoint", &m.mountpoint),
             ]);
-            set.gauge(
-                "node_filesystem_device_error",
-                "Whether an error occurred while getting statistics for the given device.",
-                l.clone(),
+            set.put(&metrics::NODE_FILESYSTEM_DEVICE_ERROR, l.clone(),
                 if r.is_err() { 1.0 } else { 0.0 },
             );
             let st = match r {
@@ -124,38 +122,32 @@ impl HostProbe {
                 || m.options.split(',').any(|o| o == "ro");
             let rows = [
                 (
-                    "node_filesystem_size_bytes",
-                    "Filesystem size in bytes.",
+                    metrics::NODE_FILESYSTEM_SIZE_BYTES,
                     st.blocks() as f64 * bsize,
                 ),
                 (
-                    "node_filesystem_free_bytes",
-                    "Filesystem free space in bytes.",
+                    metrics::NODE_FILESYSTEM_FREE_BYTES,
                     st.blocks_free() as f64 * bsize,
                 ),
                 (
-                    "node_filesystem_avail_bytes",
-                    "Filesystem space available to non-root users in bytes.",
+                    metrics::NODE_FILESYSTEM_AVAIL_BYTES,
                     st.blocks_available() as f64 * bsize,
                 ),
                 (
-                    "node_filesystem_files",
-                    "Filesystem total file nodes.",
+                    metrics::NODE_FILESYSTEM_FILES,
                     st.files() as f64,
                 ),
                 (
-                    "node_filesystem_files_free",
-                    "Filesystem total free file nodes.",
+                    metrics::NODE_FILESYSTEM_FILES_FREE,
                     st.files_free() as f64,
                 ),
                 (
-                    "node_filesystem_readonly",
-                    "Filesystem read-only status.",
+                    metrics::NODE_FILESYSTEM_READONLY,
                     if ro { 1.0 } else { 0.0 },
                 ),
             ];
-            for (name, help, v) in rows {
-                set.gauge(name, help, l.clone(), v);
+            for (desc, v) in rows {
+                set.put(&desc, l.clone(), v);
             }
         }
     }
@@ -226,17 +218,12 @@ fn unescape(s: &str) -> String {
 /// Parses `/proc/loadavg` into `node_load1`, `node_load5`, `node_load15`.
 pub fn parse_loadavg(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
     let mut f = text.split_whitespace();
-    for name in ["node_load1", "node_load5", "node_load15"] {
+    for desc in [metrics::NODE_LOAD1, metrics::NODE_LOAD5, metrics::NODE_LOAD15] {
         let v: f64 = f
             .next()
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| ProbeError::Protocol("malformed loadavg".into()))?;
-        let help = match name {
-            "node_load1" => "1m load average.",
-            "node_load5" => "5m load average.",
-            _ => "15m load average.",
-        };
-        set.gauge(name, help, vec![], v);
+        set.put(&desc, vec![], v);
     }
     Ok(())
 }
@@ -261,10 +248,7 @@ pub fn parse_stat(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
             let ticks: f64 = v
                 .parse()
                 .map_err(|_| ProbeError::Protocol("malformed /proc/stat".into()))?;
-            set.counter(
-                "node_cpu_seconds_total",
-                "Seconds the CPUs spent in each mode.",
-                labels([("cpu", n), ("mode", mode)]),
+            set.put(&metrics::NODE_CPU_SECONDS_TOTAL, labels([("cpu", n), ("mode", mode)]),
                 ticks / USER_HZ,
             );
         }
@@ -277,22 +261,22 @@ pub fn parse_stat(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
 
 /// Parses `/proc/meminfo` into `node_memory_<Field>_bytes` for the fields the runbook uses.
 pub fn parse_meminfo(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
-    const FIELDS: [&str; 7] = [
-        "MemTotal",
-        "MemFree",
-        "MemAvailable",
-        "Buffers",
-        "Cached",
-        "SwapTotal",
-        "SwapFree",
+    const FIELDS: [(&str, crate::metrics::Desc); 7] = [
+        ("MemTotal", metrics::NODE_MEMORY_MEMTOTAL_BYTES),
+        ("MemFree", metrics::NODE_MEMORY_MEMFREE_BYTES),
+        ("MemAvailable", metrics::NODE_MEMORY_MEMAVAILABLE_BYTES),
+        ("Buffers", metrics::NODE_MEMORY_BUFFERS_BYTES),
+        ("Cached", metrics::NODE_MEMORY_CACHED_BYTES),
+        ("SwapTotal", metrics::NODE_MEMORY_SWAPTOTAL_BYTES),
+        ("SwapFree", metrics::NODE_MEMORY_SWAPFREE_BYTES),
     ];
     for line in text.lines() {
         let Some((key, rest)) = line.split_once(':') else {
             continue;
         };
-        if !FIELDS.contains(&key) {
+        let Some((_, desc)) = FIELDS.iter().find(|(f, _)| *f == key) else {
             continue;
-        }
+        };
         let mut f = rest.split_whitespace();
         let v: f64 = f
             .next()
@@ -303,12 +287,7 @@ pub fn parse_meminfo(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> 
         } else {
             v
         };
-        set.gauge(
-            &format!("node_memory_{key}_bytes"),
-            &format!("Memory information field {key}_bytes."),
-            vec![],
-            v,
-        );
+        set.put(desc, vec![], v);
     }
     Ok(())
 }

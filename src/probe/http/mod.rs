@@ -16,6 +16,7 @@ use crate::net::http as fetch;
 use crate::probe::{Meta, Probe, ProbeError, ProbeFuture};
 
 mod config;
+pub mod metrics;
 pub use config::ServiceTarget;
 
 /// Most body bytes read from a health endpoint; the body is discarded, a longer one is cut.
@@ -34,8 +35,7 @@ impl HttpProbe {
         let meta = Meta::new("http", &config.name, timeout)
             .target(config.url.redacted())
             .up(
-                "probe_success",
-                "Whether the service health check succeeded.",
+                metrics::PROBE_SUCCESS,
                 labels([("service", &config.name)]),
             );
         HttpProbe { meta, config }
@@ -68,16 +68,10 @@ impl HttpProbe {
         };
         let mut set = MetricSet::new();
         let l = labels([("service", &self.config.name)]);
-        set.gauge(
-            "probe_duration_seconds",
-            "How long the health check took, in seconds.",
-            l.clone(),
+        set.put(&metrics::PROBE_DURATION_SECONDS, l.clone(),
             took,
         );
-        set.gauge(
-            "probe_http_status_code",
-            "HTTP status of the health check response, 0 when no response arrived.",
-            l,
+        set.put(&metrics::PROBE_HTTP_STATUS_CODE, l,
             f64::from(code),
         );
         match failure {

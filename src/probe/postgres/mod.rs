@@ -26,6 +26,7 @@ use crate::net::tls;
 use crate::probe::{Kept, Meta, Probe, ProbeError, ProbeFuture, remaining};
 
 mod config;
+pub mod metrics;
 pub use config::{PostgresTarget, SslMode};
 
 /// The `application_name` of the exporter's own connection.
@@ -106,9 +107,8 @@ impl PostgresProbe {
                 .target(target)
                 .default_endpoint(default_endpoint)
                 .up(
-                    "pg_up",
-                    "Whether the last probe of PostgreSQL succeeded (connect and queries).",
-                    vec![],
+                metrics::PG_UP,
+                vec![],
                 ),
             timeout,
             max_applications: config.max_applications,
@@ -263,35 +263,23 @@ pub fn build_metrics(
     for row in activity {
         let (db, state) = (cell(row, 0)?, cell(row, 1)?);
         let l = labels([("datname", db), ("state", state)]);
-        set.gauge(
-            "pg_stat_activity_count",
-            "Client connections per database and state (the exporter's own excluded).",
-            l.clone(),
+        set.put(&metrics::PG_STAT_ACTIVITY_COUNT, l.clone(),
             number(cell(row, 2)?)?,
         );
-        set.gauge(
-            "pg_stat_activity_max_tx_duration",
-            "Age in seconds of the oldest open transaction per database and state (0 when none).",
-            l,
+        set.put(&metrics::PG_STAT_ACTIVITY_MAX_TX_DURATION, l,
             number(cell(row, 3)?)?,
         );
     }
     let mut seen = 0;
     for row in settings {
         let (name, value) = (cell(row, 0)?, number(cell(row, 1)?)?);
-        let (metric, help) = match name {
-            "max_connections" => (
-                "pg_settings_max_connections",
-                "Server setting max_connections.",
-            ),
-            "superuser_reserved_connections" => (
-                "pg_settings_superuser_reserved_connections",
-                "Server setting superuser_reserved_connections.",
-            ),
+        let desc = match name {
+            "max_connections" => metrics::PG_SETTINGS_MAX_CONNECTIONS,
+            "superuser_reserved_connections" => metrics::PG_SETTINGS_SUPERUSER_RESERVED_CONNECTIONS,
             _ => continue,
         };
         seen += 1;
-        set.gauge(metric, help, vec![], value);
+        set.put(&desc, vec![], value);
     }
     if seen != 2 {
         return Err(format!(
@@ -303,10 +291,7 @@ pub fn build_metrics(
         counts.push((cell(row, 0)?.to_string(), number(cell(row, 1)?)?));
     }
     for (name, n) in cap_applications(counts, max_applications) {
-        set.gauge(
-            "pg_stat_activity_application_count",
-            "Client connections per application_name (capped; the rest summed as \"other\").",
-            labels([("application_name", &name)]),
+        set.put(&metrics::PG_STAT_ACTIVITY_APPLICATION_COUNT, labels([("application_name", &name)]),
             n,
         );
     }

@@ -35,6 +35,7 @@ use crate::net::http::{self as fetch, FetchError, IpProtocol};
 use crate::probe::{Kept, Meta, Probe, ProbeError, ProbeFuture};
 
 mod config;
+pub mod metrics;
 pub use config::{AmqpSchemes, AmqpUrl, QueueSource, RabbitmqTarget};
 
 use self::parse::QueueStats;
@@ -106,8 +107,7 @@ impl RabbitmqProbe {
             .target(format!("{} + {}", config.amqp_url.redacted(), source))
             .default_endpoint(default_endpoint)
             .up(
-                "rabbitmq_up",
-                "Whether the broker answered both an AMQP round trip and the per-queue HTTP source in the last collection.",
+                metrics::RABBITMQ_UP,
                 vec![],
             );
         RabbitmqProbe {
@@ -272,34 +272,22 @@ impl RabbitmqProbe {
         for q in &kept {
             let l = labels([("vhost", &q.vhost), ("queue", &q.queue)]);
             if let Some(v) = q.unacked {
-                set.gauge(
-                    "rabbitmq_queue_messages_unacked",
-                    "Messages delivered to consumers but not yet acknowledged, per queue.",
-                    l.clone(),
+                set.put(&metrics::RABBITMQ_QUEUE_MESSAGES_UNACKED, l.clone(),
                     v,
                 );
             }
             if let Some(v) = q.ready {
-                set.gauge(
-                    "rabbitmq_queue_messages_ready",
-                    "Messages ready to be delivered to consumers, per queue.",
-                    l.clone(),
+                set.put(&metrics::RABBITMQ_QUEUE_MESSAGES_READY, l.clone(),
                     v,
                 );
             }
             if let Some(v) = q.consumers {
-                set.gauge(
-                    "rabbitmq_queue_consumers",
-                    "Consumers attached to the queue.",
-                    l,
+                set.put(&metrics::RABBITMQ_QUEUE_CONSUMERS, l,
                     v,
                 );
             }
         }
-        set.gauge(
-            "nexo_exporter_rabbitmq_queues_dropped",
-            "Queues matching the include/exclude filters left out by max_queues in the last collection.",
-            vec![],
+        set.put(&metrics::NEXO_EXPORTER_RABBITMQ_QUEUES_DROPPED, vec![],
             dropped as f64,
         );
         Ok(set)

@@ -21,6 +21,7 @@ use crate::metrics::MetricSet;
 use crate::probe::{Kept, Meta, Probe, ProbeError, ProbeFuture, remaining};
 
 mod config;
+pub mod metrics;
 pub use config::{RedisSchemes, RedisTarget, RedisUrl};
 
 /// The client name the exporter's connection sets (`CLIENT SETNAME`).
@@ -55,9 +56,8 @@ impl RedisProbe {
                 .target(target)
                 .default_endpoint(default_endpoint)
                 .up(
-                    "redis_up",
-                    "Whether the last probe of Redis succeeded (connect and INFO).",
-                    vec![],
+                metrics::REDIS_UP,
+                vec![],
                 ),
             timeout,
             info,
@@ -220,40 +220,15 @@ pub fn parse_info(text: &str) -> BTreeMap<String, String> {
 
 /// The metrics from parsed `INFO` fields; an error names the first missing or non-numeric one.
 pub fn info_metrics(info: &BTreeMap<String, String>) -> Result<MetricSet, String> {
-    const FIELDS: [(&str, &str, &str, bool); 5] = [
-        (
-            "used_memory",
-            "redis_memory_used_bytes",
-            "Memory allocated by Redis (INFO used_memory), in bytes.",
-            false,
-        ),
-        (
-            "maxmemory",
-            "redis_memory_max_bytes",
-            "Configured maxmemory in bytes; 0 means no limit (guard ratios with > 0).",
-            false,
-        ),
-        (
-            "connected_clients",
-            "redis_connected_clients",
-            "Client connections, the exporter's own included (INFO connected_clients).",
-            false,
-        ),
-        (
-            "evicted_keys",
-            "redis_evicted_keys_total",
-            "Keys evicted because of maxmemory since the server started.",
-            true,
-        ),
-        (
-            "uptime_in_seconds",
-            "redis_uptime_in_seconds",
-            "Seconds since the Redis server started.",
-            false,
-        ),
+    const FIELDS: [(&str, crate::metrics::Desc); 5] = [
+        ("used_memory", metrics::REDIS_MEMORY_USED_BYTES),
+        ("maxmemory", metrics::REDIS_MEMORY_MAX_BYTES),
+        ("connected_clients", metrics::REDIS_CONNECTED_CLIENTS),
+        ("evicted_keys", metrics::REDIS_EVICTED_KEYS_TOTAL),
+        ("uptime_in_seconds", metrics::REDIS_UPTIME_IN_SECONDS),
     ];
     let mut set = MetricSet::new();
-    for (field, name, help, counter) in FIELDS {
+    for (field, desc) in FIELDS {
         let raw = info
             .get(field)
             .ok_or_else(|| format!("INFO has no field {field}"))?;
@@ -263,11 +238,7 @@ pub fn info_metrics(info: &BTreeMap<String, String>) -> Result<MetricSet, String
             .ok()
             .filter(|v: &f64| v.is_finite() && *v >= 0.0)
             .ok_or_else(|| format!("INFO field {field} is not a number"))?;
-        if counter {
-            set.counter(name, help, vec![], v);
-        } else {
-            set.gauge(name, help, vec![], v);
-        }
+        set.put(&desc, vec![], v);
     }
     Ok(set)
 }
