@@ -8,7 +8,6 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
@@ -296,11 +295,6 @@ pub fn basic_auth(user: &str, password: &str) -> String {
     format!("Basic {token}")
 }
 
-/// Time left until `deadline` (zero when passed).
-pub fn left(deadline: Instant) -> Duration {
-    deadline.saturating_duration_since(Instant::now())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,7 +314,7 @@ mod tests {
             return; // no IPv6 on this machine
         };
         let both = vec![v6.local_addr().unwrap(), v4.local_addr().unwrap()];
-        let far = Instant::now() + Duration::from_secs(5);
+        let far = Instant::now() + std::time::Duration::from_secs(5);
         let s = connect_first(both.clone(), IpProtocol::Ip4, far)
             .await
             .unwrap();

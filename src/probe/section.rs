@@ -126,9 +126,6 @@ macro_rules! registry {
         }
 
         impl Config {
-            /// The section keys, in registry order.
-            pub const SECTIONS: &'static [&'static str] = &[$( stringify!($key) ),*];
-
             /// The configuration of the zero-config run.
             pub fn embedded() -> Self {
                 Config {

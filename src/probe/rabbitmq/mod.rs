@@ -72,12 +72,6 @@ struct Live {
     killer: Killer,
 }
 
-impl Live {
-    fn close(self) {
-        drop(self);
-    }
-}
-
 impl Drop for Live {
     /// However the connection is discarded (including the collection task being aborted at
     /// the framework's deadline), its socket is shut so lapin's I/O thread ends now.
@@ -171,17 +165,17 @@ impl RabbitmqProbe {
                     }
                     Ok(Err(e)) => {
                         tracing::debug!(target = %self.config.name, error = %e, "AMQP round trip failed; reconnecting");
-                        live.close();
+                        drop(live);
                     }
                     Err(_) => {
-                        live.close();
+                        drop(live);
                         return Err(ProbeError::Query(
                             "AMQP round trip (basic.qos) did not answer before the deadline; connection closed".into(),
                         ));
                     }
                 }
             } else {
-                live.close();
+                drop(live);
             }
         }
         if st.pending.is_none() {
