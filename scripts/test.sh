@@ -20,7 +20,7 @@ wait_port() { # port seconds name
 }
 
 # 1. Debian packages ----------------------------------------------------------------------
-PKGS="jsonnet postgresql redis-server rabbitmq-server docker.io busybox-static prometheus prometheus-alertmanager prometheus-node-exporter curl prometheus-postgres-exporter prometheus-redis-exporter"
+PKGS="jsonnet postgresql redis-server rabbitmq-server docker.io busybox-static prometheus prometheus-alertmanager prometheus-node-exporter curl openssl prometheus-postgres-exporter prometheus-redis-exporter"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

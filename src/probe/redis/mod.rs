@@ -10,28 +10,30 @@
 //!
 //! Parsing of the `INFO` text is pure ([`parse_info`], [`info_metrics`]).
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use redis::aio::MultiplexedConnection;
 use redis::{AsyncConnectionConfig, IntoConnectionInfo};
 use tokio::time::Instant;
 
-use crate::config::RedisTarget;
-use crate::metrics::{Labels, MetricSet};
-use crate::probe::{Probe, ProbeError, ProbeFuture, remaining};
+use crate::metrics::MetricSet;
+use crate::probe::{Kept, Meta, Probe, ProbeError, ProbeFuture, remaining};
+
+mod config;
+pub mod metrics;
+mod parse;
+pub use parse::{info_metrics, parse_info};
+pub use config::{RedisSchemes, RedisTarget, RedisUrl};
 
 /// The client name the exporter's connection sets (`CLIENT SETNAME`).
 pub const CLIENT_NAME: &str = "nexo-exporter";
 
 /// The redis probe for one target.
 pub struct RedisProbe {
-    config: RedisTarget,
+    meta: Meta,
     timeout: Duration,
-    default_endpoint: bool,
-    target: String,
     info: Result<redis::ConnectionInfo, String>,
-    state: tokio::sync::Mutex<crate::probe::Kept<MultiplexedConnection>>,
+    state: tokio::sync::Mutex<Kept<MultiplexedConnection>>,
 }
 
 impl RedisProbe {
@@ -51,12 +53,16 @@ impl RedisProbe {
         }
         let info = connection_info(&config);
         RedisProbe {
-            config,
+            meta: Meta::new("redis", &config.name, timeout)
+                .target(target)
+                .default_endpoint(default_endpoint)
+                .up(
+                metrics::REDIS_UP,
+                vec![],
+                ),
             timeout,
-            default_endpoint,
-            target,
             info,
-            state: tokio::sync::Mutex::new(Default::default()),
+            state: Kept::slot(),
         }
     }
 
@@ -65,8 +71,7 @@ impl RedisProbe {
             .info
             .as_ref()
             .map_err(|e| ProbeError::Connect(e.clone()))?;
-        let (mut state, deadline) =
-            crate::probe::Kept::lock(&self.state, deadline, self.timeout).await?;
+        let mut state = Kept::lock(&self.state, deadline, self.timeout).await?;
 
         if let Some(mut conn) = state.conn.take() {
             match self.query(&mut conn, deadline).await {
@@ -198,98 +203,9 @@ fn connection_info(t: &RedisTarget) -> Result<redis::ConnectionInfo, String> {
     Ok(info.set_redis_settings(settings))
 }
 
-/// Parses `INFO` output into `field -> value`. Section headers (`# Memory`), blank lines and
-/// lines without `:` are skipped; the first occurrence of a field wins.
-pub fn parse_info(text: &str) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for line in text.lines() {
-        let line = line.trim_end_matches('\r');
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some((k, v)) = line.split_once(':') {
-            out.entry(k.to_string()).or_insert_with(|| v.to_string());
-        }
-    }
-    out
-}
-
-/// The metrics from parsed `INFO` fields; an error names the first missing or non-numeric one.
-pub fn info_metrics(info: &BTreeMap<String, String>) -> Result<MetricSet, String> {
-    const FIELDS: [(&str, &str, &str, bool); 5] = [
-        (
-            "used_memory",
-            "redis_memory_used_bytes",
-            "Memory allocated by Redis (INFO used_memory), in bytes.",
-            false,
-        ),
-        (
-            "maxmemory",
-            "redis_memory_max_bytes",
-            "Configured maxmemory in bytes; 0 means no limit (guard ratios with > 0).",
-            false,
-        ),
-        (
-            "connected_clients",
-            "redis_connected_clients",
-            "Client connections, the exporter's own included (INFO connected_clients).",
-            false,
-        ),
-        (
-            "evicted_keys",
-            "redis_evicted_keys_total",
-            "Keys evicted because of maxmemory since the server started.",
-            true,
-        ),
-        (
-            "uptime_in_seconds",
-            "redis_uptime_in_seconds",
-            "Seconds since the Redis server started.",
-            false,
-        ),
-    ];
-    let mut set = MetricSet::new();
-    for (field, name, help, counter) in FIELDS {
-        let raw = info
-            .get(field)
-            .ok_or_else(|| format!("INFO has no field {field}"))?;
-        let v: f64 = raw
-            .trim()
-            .parse()
-            .ok()
-            .filter(|v: &f64| v.is_finite() && *v >= 0.0)
-            .ok_or_else(|| format!("INFO field {field} is not a number"))?;
-        if counter {
-            set.counter(name, help, vec![], v);
-        } else {
-            set.gauge(name, help, vec![], v);
-        }
-    }
-    Ok(set)
-}
-
 impl Probe for RedisProbe {
-    fn kind(&self) -> &'static str {
-        "redis"
-    }
-    fn name(&self) -> &str {
-        &self.config.name
-    }
-    fn target(&self) -> String {
-        self.target.clone()
-    }
-    fn timeout(&self) -> Duration {
-        self.timeout
-    }
-    fn up_metric(&self) -> Option<(&'static str, &'static str, Labels)> {
-        Some((
-            "redis_up",
-            "Whether the last probe of Redis succeeded (connect and INFO).",
-            vec![],
-        ))
-    }
-    fn on_default_endpoint(&self) -> bool {
-        self.default_endpoint
+    fn meta(&self) -> &Meta {
+        &self.meta
     }
     fn collect(&self, deadline: Instant) -> ProbeFuture<'_> {
         Box::pin(self.run(deadline))

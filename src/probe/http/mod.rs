@@ -11,40 +11,43 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::config::ServiceTarget;
-use crate::metrics::{Labels, MetricSet, labels};
-use crate::probe::fetch;
-use crate::probe::{Probe, ProbeError, ProbeFuture};
+use crate::metrics::{MetricSet, labels};
+use crate::net::http as fetch;
+use crate::probe::{Meta, Probe, ProbeError, ProbeFuture};
+
+mod config;
+pub mod metrics;
+pub use config::ServiceTarget;
 
 /// Most body bytes read from a health endpoint; the body is discarded, a longer one is cut.
 const MAX_BODY: usize = 64 * 1024;
 
-/// Time kept back from the framework's deadline so a hung service still yields the
-/// duration and status-code samples (the framework abandons the probe at the deadline).
-const MARGIN: Duration = Duration::from_millis(100);
-
 /// Probes one service health URL.
 pub struct HttpProbe {
+    meta: Meta,
     config: ServiceTarget,
-    timeout: Duration,
 }
 
 impl HttpProbe {
     /// A probe for `config`; `default_timeout` applies when it sets none.
     pub fn new(config: ServiceTarget, default_timeout: Duration) -> Self {
         let timeout = config.timeout.unwrap_or(default_timeout);
-        HttpProbe { config, timeout }
+        let meta = Meta::new("http", &config.name, timeout)
+            .target(config.url.redacted())
+            .up(
+                metrics::PROBE_SUCCESS,
+                labels([("service", &config.name)]),
+            );
+        HttpProbe { meta, config }
     }
 
     async fn run(&self, deadline: Instant) -> Result<MetricSet, ProbeError> {
         let start = Instant::now();
-        let budget = deadline.saturating_duration_since(start);
-        let inner = start + budget.saturating_sub(MARGIN.min(budget / 10));
         let result = fetch::get(
             self.config.url.url(),
             None,
             self.config.ip_protocol,
-            inner,
+            deadline,
             MAX_BODY,
             fetch::Overflow::Truncate,
         )
@@ -65,16 +68,10 @@ impl HttpProbe {
         };
         let mut set = MetricSet::new();
         let l = labels([("service", &self.config.name)]);
-        set.gauge(
-            "probe_duration_seconds",
-            "How long the health check took, in seconds.",
-            l.clone(),
+        set.put(&metrics::PROBE_DURATION_SECONDS, l.clone(),
             took,
         );
-        set.gauge(
-            "probe_http_status_code",
-            "HTTP status of the health check response, 0 when no response arrived.",
-            l,
+        set.put(&metrics::PROBE_HTTP_STATUS_CODE, l,
             f64::from(code),
         );
         match failure {
@@ -88,24 +85,8 @@ impl HttpProbe {
 }
 
 impl Probe for HttpProbe {
-    fn kind(&self) -> &'static str {
-        "http"
-    }
-    fn name(&self) -> &str {
-        &self.config.name
-    }
-    fn target(&self) -> String {
-        self.config.url.redacted()
-    }
-    fn timeout(&self) -> Duration {
-        self.timeout
-    }
-    fn up_metric(&self) -> Option<(&'static str, &'static str, Labels)> {
-        Some((
-            "probe_success",
-            "Whether the service health check succeeded.",
-            labels([("service", &self.config.name)]),
-        ))
+    fn meta(&self) -> &Meta {
+        &self.meta
     }
     fn collect(&self, deadline: Instant) -> ProbeFuture<'_> {
         Box::pin(self.run(deadline))

@@ -28,13 +28,15 @@ use lapin::tcp::AsyncTcpStream;
 use lapin::types::LongString;
 use lapin::uri::{AMQPUri, AMQPUserInfo};
 use lapin::{Channel, Connection, ConnectionProperties};
-use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::config::{IpProtocol, QueueSource, RabbitmqTarget};
-use crate::metrics::{Labels, MetricSet, labels};
-use crate::probe::fetch::{self, FetchError};
-use crate::probe::{Probe, ProbeError, ProbeFuture};
+use crate::metrics::{MetricSet, labels};
+use crate::net::http::{self as fetch, FetchError, IpProtocol};
+use crate::probe::{Kept, Meta, Probe, ProbeError, ProbeFuture};
+
+mod config;
+pub mod metrics;
+pub use config::{AmqpSchemes, AmqpUrl, QueueSource, RabbitmqTarget};
 
 use self::parse::QueueStats;
 
@@ -43,9 +45,6 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
 
 /// A connection attempt still unfinished after this long is abandoned and its socket shut.
 pub const CONNECT_CAP: Duration = Duration::from_secs(30);
-
-/// Time kept back from the framework's deadline.
-const MARGIN: Duration = Duration::from_millis(100);
 
 /// AMQP heartbeat asked for when the URL sets none, so a silently dead peer is noticed by
 /// lapin within about two intervals even between scrapes.
@@ -73,12 +72,6 @@ struct Live {
     killer: Killer,
 }
 
-impl Live {
-    fn close(self) {
-        drop(self);
-    }
-}
-
 impl Drop for Live {
     /// However the connection is discarded (including the collection task being aborted at
     /// the framework's deadline), its socket is shut so lapin's I/O thread ends now.
@@ -87,18 +80,12 @@ impl Drop for Live {
     }
 }
 
-#[derive(Default)]
-struct AmqpState {
-    live: Option<Live>,
-    pending: Option<JoinHandle<Result<Live, String>>>,
-}
-
 /// The rabbitmq probe for one target.
 pub struct RabbitmqProbe {
+    meta: Meta,
     config: RabbitmqTarget,
     timeout: Duration,
-    default_endpoint: bool,
-    amqp: Arc<tokio::sync::Mutex<AmqpState>>,
+    amqp: tokio::sync::Mutex<Kept<Live>>,
 }
 
 impl RabbitmqProbe {
@@ -106,11 +93,22 @@ impl RabbitmqProbe {
     /// `default_endpoint` says whether it is served on `/metrics`.
     pub fn new(config: RabbitmqTarget, default_timeout: Duration, default_endpoint: bool) -> Self {
         let timeout = config.timeout.unwrap_or(default_timeout);
+        let source = match config.queue_source {
+            QueueSource::Prometheus => config.prometheus_url.redacted(),
+            QueueSource::Management => config.management_url.redacted(),
+        };
+        let meta = Meta::new("rabbitmq", &config.name, timeout)
+            .target(format!("{} + {}", config.amqp_url.redacted(), source))
+            .default_endpoint(default_endpoint)
+            .up(
+                metrics::RABBITMQ_UP,
+                vec![],
+            );
         RabbitmqProbe {
+            meta,
             config,
             timeout,
-            default_endpoint,
-            amqp: Arc::new(tokio::sync::Mutex::new(AmqpState::default())),
+            amqp: Kept::slot(),
         }
     }
 
@@ -151,10 +149,8 @@ impl RabbitmqProbe {
 
     /// Checks (or re-establishes) the persistent AMQP connection before `deadline`.
     async fn check_amqp(&self, deadline: Instant) -> Result<(), ProbeError> {
-        let mut st = tokio::time::timeout_at(deadline, self.amqp.lock())
-            .await
-            .map_err(|_| ProbeError::Timeout(self.timeout))?;
-        if let Some(live) = st.live.take() {
+        let mut st = Kept::lock(&self.amqp, deadline, self.timeout).await?;
+        if let Some(live) = st.conn.take() {
             if live.conn.status().connected() && live.channel.status().connected() {
                 match tokio::time::timeout_at(
                     deadline,
@@ -163,22 +159,23 @@ impl RabbitmqProbe {
                 .await
                 {
                     Ok(Ok(())) => {
-                        st.live = Some(live);
+                        st.conn = Some(live);
+                        st.succeeded();
                         return Ok(());
                     }
                     Ok(Err(e)) => {
                         tracing::debug!(target = %self.config.name, error = %e, "AMQP round trip failed; reconnecting");
-                        live.close();
+                        drop(live);
                     }
                     Err(_) => {
-                        live.close();
+                        drop(live);
                         return Err(ProbeError::Query(
                             "AMQP round trip (basic.qos) did not answer before the deadline; connection closed".into(),
                         ));
                     }
                 }
             } else {
-                live.close();
+                drop(live);
             }
         }
         if st.pending.is_none() {
@@ -195,7 +192,8 @@ impl RabbitmqProbe {
                 st.pending = None;
                 match joined {
                     Ok(Ok(live)) => {
-                        st.live = Some(live);
+                        st.conn = Some(live);
+                        st.succeeded();
                         Ok(())
                     }
                     Ok(Err(e)) => Err(ProbeError::Connect(self.scrub(e))),
@@ -252,10 +250,6 @@ impl RabbitmqProbe {
     }
 
     async fn run(&self, deadline: Instant) -> Result<MetricSet, ProbeError> {
-        // Finish a little before the framework abandons the task, so failures are our own
-        // (and logged with their reason) rather than a generic timeout.
-        let budget = deadline.saturating_duration_since(Instant::now());
-        let deadline = deadline - MARGIN.min(budget / 10);
         let (amqp, queues) = tokio::join!(self.check_amqp(deadline), self.fetch_queues(deadline));
         let queues = match (amqp, queues) {
             (Err(e), _) => return Err(e),
@@ -272,34 +266,22 @@ impl RabbitmqProbe {
         for q in &kept {
             let l = labels([("vhost", &q.vhost), ("queue", &q.queue)]);
             if let Some(v) = q.unacked {
-                set.gauge(
-                    "rabbitmq_queue_messages_unacked",
-                    "Messages delivered to consumers but not yet acknowledged, per queue.",
-                    l.clone(),
+                set.put(&metrics::RABBITMQ_QUEUE_MESSAGES_UNACKED, l.clone(),
                     v,
                 );
             }
             if let Some(v) = q.ready {
-                set.gauge(
-                    "rabbitmq_queue_messages_ready",
-                    "Messages ready to be delivered to consumers, per queue.",
-                    l.clone(),
+                set.put(&metrics::RABBITMQ_QUEUE_MESSAGES_READY, l.clone(),
                     v,
                 );
             }
             if let Some(v) = q.consumers {
-                set.gauge(
-                    "rabbitmq_queue_consumers",
-                    "Consumers attached to the queue.",
-                    l,
+                set.put(&metrics::RABBITMQ_QUEUE_CONSUMERS, l,
                     v,
                 );
             }
         }
-        set.gauge(
-            "nexo_exporter_rabbitmq_queues_dropped",
-            "Queues matching the include/exclude filters left out by max_queues in the last collection.",
-            vec![],
+        set.put(&metrics::NEXO_EXPORTER_RABBITMQ_QUEUES_DROPPED, vec![],
             dropped as f64,
         );
         Ok(set)
@@ -362,31 +344,8 @@ async fn connect(uri: AMQPUri, name: String) -> Result<Live, String> {
 }
 
 impl Probe for RabbitmqProbe {
-    fn kind(&self) -> &'static str {
-        "rabbitmq"
-    }
-    fn name(&self) -> &str {
-        &self.config.name
-    }
-    fn target(&self) -> String {
-        let source = match self.config.queue_source {
-            QueueSource::Prometheus => self.config.prometheus_url.redacted(),
-            QueueSource::Management => self.config.management_url.redacted(),
-        };
-        format!("{} + {}", self.config.amqp_url.redacted(), source)
-    }
-    fn timeout(&self) -> Duration {
-        self.timeout
-    }
-    fn up_metric(&self) -> Option<(&'static str, &'static str, Labels)> {
-        Some((
-            "rabbitmq_up",
-            "Whether the broker answered both an AMQP round trip and the per-queue HTTP source in the last collection.",
-            vec![],
-        ))
-    }
-    fn on_default_endpoint(&self) -> bool {
-        self.default_endpoint
+    fn meta(&self) -> &Meta {
+        &self.meta
     }
     fn collect(&self, deadline: Instant) -> ProbeFuture<'_> {
         Box::pin(self.run(deadline))

@@ -23,9 +23,12 @@ use futures::StreamExt;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::config::{DockerConfig, StatsSource};
 use crate::metrics::{Labels, MetricSet};
-use crate::probe::{Probe, ProbeError, ProbeFuture, remaining};
+use crate::probe::{Meta, Probe, ProbeError, ProbeFuture, remaining};
+
+mod config;
+pub mod metrics;
+pub use config::{DockerConfig, StatsSource};
 
 use parse::{COMPOSE_PROJECT, COMPOSE_SERVICE, Usage};
 use tracker::{LabelKey, Observation, Tracker};
@@ -55,9 +58,9 @@ pub const HEALTH: [&str; 4] = ["healthy", "unhealthy", "starting", "none"];
 
 /// The containers probe.
 pub struct DockerProbe {
+    meta: Meta,
     config: DockerConfig,
     timeout: Duration,
-    host: String,
     shared: Arc<Shared>,
 }
 
@@ -163,9 +166,14 @@ impl DockerProbe {
             cache: Mutex::new(InspectCache::default()),
         });
         DockerProbe {
+            meta: Meta::new("docker", "docker", timeout)
+                .target(host)
+                .up(
+                metrics::NEXO_EXPORTER_DOCKER_UP,
+                vec![],
+                ),
             config,
             timeout,
-            host,
             shared,
         }
     }
@@ -589,10 +597,7 @@ impl DockerProbe {
 
         let mut set = MetricSet::new();
         if let Some(n) = ncpu {
-            set.gauge(
-                "machine_cpu_cores",
-                "Number of logical CPUs of the Docker host.",
-                vec![],
+            set.put(&metrics::MACHINE_CPU_CORES, vec![],
                 n as f64,
             );
         }
@@ -619,109 +624,57 @@ fn with(key: &LabelKey, extra: (&str, &str)) -> Labels {
 
 fn emit(set: &mut MetricSet, s: &Sample, totals: tracker::Totals) {
     let k = &s.key;
-    set.counter(
-        "container_restarts_total",
-        "Restarts observed while the exporter runs (policy, explicit and daemon restarts); never decreases.",
-        k.clone(),
+    set.put(&metrics::CONTAINER_RESTARTS_TOTAL, k.clone(),
         totals.restarts as f64,
     );
-    set.counter(
-        "container_oom_events_total",
-        "OOM kills observed (oom events and State.OOMKilled transitions).",
-        k.clone(),
+    set.put(&metrics::CONTAINER_OOM_EVENTS_TOTAL, k.clone(),
         totals.ooms as f64,
     );
     for st in STATES {
-        set.gauge(
-            "container_state",
-            "Container state (state set: 1 for the current state).",
-            with(k, ("state", st)),
+        set.put(&metrics::CONTAINER_STATE, with(k, ("state", st)),
             if s.state == st { 1.0 } else { 0.0 },
         );
     }
     if let Some(i) = &s.inspect {
-        set.gauge(
-            "container_restart_count",
-            "Docker's RestartCount (restart-policy restarts; reset by docker start/restart and daemon restarts).",
-            k.clone(),
+        set.put(&metrics::CONTAINER_RESTART_COUNT, k.clone(),
             i.obs.restart_count as f64,
         );
-        set.gauge(
-            "container_last_exit_code",
-            "Exit code of the container's last exit (0 while it never exited).",
-            k.clone(),
+        set.put(&metrics::CONTAINER_LAST_EXIT_CODE, k.clone(),
             i.exit_code as f64,
         );
         for h in HEALTH {
-            set.gauge(
-                "container_health_status",
-                "Healthcheck status (state set; none without a HEALTHCHECK).",
-                with(k, ("status", h)),
+            set.put(&metrics::CONTAINER_HEALTH_STATUS, with(k, ("status", h)),
                 if i.health == h { 1.0 } else { 0.0 },
             );
         }
         if let Some(t) = parse::parse_docker_time(&i.obs.started_at) {
-            set.gauge(
-                "container_start_time_seconds",
-                "When the container last started, Unix seconds.",
-                k.clone(),
+            set.put(&metrics::CONTAINER_START_TIME_SECONDS, k.clone(),
                 t,
             );
         }
-        set.gauge(
-            "container_spec_cpu_limit_cores",
-            "CPU limit in cores (NanoCpus or CpuQuota/CpuPeriod); 0 when unlimited.",
-            k.clone(),
+        set.put(&metrics::CONTAINER_SPEC_CPU_LIMIT_CORES, k.clone(),
             i.cpu_limit,
         );
-        set.gauge(
-            "container_spec_memory_limit_bytes",
-            "Memory limit (HostConfig.Memory); 0 when unlimited.",
-            k.clone(),
+        set.put(&metrics::CONTAINER_SPEC_MEMORY_LIMIT_BYTES, k.clone(),
             i.memory_limit,
         );
     }
     if let Some(u) = &s.usage {
-        set.counter(
-            "container_cpu_usage_seconds_total",
-            "Cumulative CPU time consumed, seconds.",
-            k.clone(),
+        set.put(&metrics::CONTAINER_CPU_USAGE_SECONDS_TOTAL, k.clone(),
             u.cpu_seconds,
         );
-        set.gauge(
-            "container_memory_usage_bytes",
-            "Memory usage including page cache, bytes.",
-            k.clone(),
+        set.put(&metrics::CONTAINER_MEMORY_USAGE_BYTES, k.clone(),
             u.memory_usage,
         );
-        set.gauge(
-            "container_memory_working_set_bytes",
-            "Memory usage minus inactive file pages, bytes (what the OOM killer weighs).",
-            k.clone(),
+        set.put(&metrics::CONTAINER_MEMORY_WORKING_SET_BYTES, k.clone(),
             u.working_set,
         );
     }
 }
 
 impl Probe for DockerProbe {
-    fn kind(&self) -> &'static str {
-        "docker"
-    }
-    fn name(&self) -> &str {
-        "docker"
-    }
-    fn target(&self) -> String {
-        self.host.clone()
-    }
-    fn timeout(&self) -> Duration {
-        self.timeout
-    }
-    fn up_metric(&self) -> Option<(&'static str, &'static str, Labels)> {
-        Some((
-            "nexo_exporter_docker_up",
-            "Whether the Docker engine answered.",
-            vec![],
-        ))
+    fn meta(&self) -> &Meta {
+        &self.meta
     }
     fn collect(&self, deadline: Instant) -> ProbeFuture<'_> {
         Box::pin(async move {

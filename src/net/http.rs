@@ -8,7 +8,6 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
@@ -19,7 +18,18 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
-use crate::config::IpProtocol;
+use serde::{Deserialize, Serialize};
+
+/// IP family preference of HTTP service probes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum IpProtocol {
+    /// IPv4 first, IPv6 when the name has no IPv4 address.
+    #[default]
+    Ip4,
+    /// IPv6 first, IPv4 when the name has no IPv6 address.
+    Ip6,
+}
 
 /// Why a GET failed. Messages never contain credentials.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -107,27 +117,16 @@ pub async fn connect_first(
     Err(FetchError::Connect(last.unwrap_or_default()))
 }
 
+/// The HTTPS client setup: full verification against the system roots, HTTP/1.1 by ALPN.
 fn tls_config() -> Result<Arc<rustls::ClientConfig>, FetchError> {
     static CONFIG: OnceLock<Result<Arc<rustls::ClientConfig>, String>> = OnceLock::new();
     CONFIG
         .get_or_init(|| {
-            let mut roots = rustls::RootCertStore::empty();
-            let native = rustls_native_certs::load_native_certs();
-            for c in native.certs {
-                let _ = roots.add(c);
-            }
-            if roots.is_empty() {
-                return Err("no trusted CA certificates found on this system".into());
-            }
-            let provider = Arc::new(rustls::crypto::ring::default_provider());
-            rustls::ClientConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .map_err(|e| e.to_string())
-                .map(|b| {
-                    let mut c = b.with_root_certificates(roots).with_no_client_auth();
-                    c.alpn_protocols = vec![b"http/1.1".to_vec()];
-                    Arc::new(c)
-                })
+            let roots = super::tls::system_roots()
+                .ok_or("no trusted CA certificates found on this system")?;
+            let mut c = super::tls::client_config(super::tls::Verify::Full, Some(roots))?;
+            c.alpn_protocols = vec![b"http/1.1".to_vec()];
+            Ok(Arc::new(c))
         })
         .clone()
         .map_err(FetchError::Connect)
@@ -291,38 +290,9 @@ where
 
 /// `Basic` authorization header value for `user:password`.
 pub fn basic_auth(user: &str, password: &str) -> String {
-    format!("Basic {}", base64(format!("{user}:{password}").as_bytes()))
-}
-
-fn base64(input: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 {
-            T[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if chunk.len() > 2 {
-            T[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    out
-}
-
-/// Time left until `deadline` (zero when passed).
-pub fn left(deadline: Instant) -> Duration {
-    deadline.saturating_duration_since(Instant::now())
+    use base64::Engine as _;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    format!("Basic {token}")
 }
 
 #[cfg(test)]
@@ -344,7 +314,7 @@ mod tests {
             return; // no IPv6 on this machine
         };
         let both = vec![v6.local_addr().unwrap(), v4.local_addr().unwrap()];
-        let far = Instant::now() + Duration::from_secs(5);
+        let far = Instant::now() + std::time::Duration::from_secs(5);
         let s = connect_first(both.clone(), IpProtocol::Ip4, far)
             .await
             .unwrap();
@@ -365,7 +335,6 @@ mod tests {
     #[test]
     fn basic_auth_encodes() {
         assert_eq!(basic_auth("guest", "guest"), "Basic Z3Vlc3Q6Z3Vlc3Q=");
-        assert_eq!(base64(b"a"), "YQ==");
-        assert_eq!(base64(b"ab"), "YWI=");
+        assert_eq!(basic_auth("a", ""), "Basic YTo=");
     }
 }
