@@ -694,7 +694,7 @@ mod tests {
     fn diskstats_units_and_default_filter() {
         let text = " 254       0 vda 39505 7469 3865408 19174 47756 65658 36818696 197649 0 17572 219806 13697 32 2376920 2656 7895 325\n 254       1 vda1 1 0 8 1 0 0 0 0 0 1 1\n   7       0 loop0 1 0 2 0 0 0 0 0 0 0 0\n";
         let mut s = MetricSet::new();
-        let ex = Pattern::new(crate::config::DEFAULT_DISK_DEVICES_EXCLUDE).unwrap();
+        let ex = Pattern::new(super::super::DEFAULT_DISK_DEVICES_EXCLUDE).unwrap();
         parse_diskstats(text, &ex, &mut s).unwrap();
         let l = [("device", "vda")];
         assert_eq!(

@@ -14,7 +14,8 @@ use serde_json::Value;
 
 use crate::metrics::{MetricSet, labels};
 
-use super::{Rows, cell, number};
+use super::Rows;
+use super::parse::{cell, number};
 
 /// The settings served as `pg_settings_<name>` (postgres_mixin, awesome-prometheus-alerts),
 /// besides the two the main query reads.
