@@ -305,7 +305,7 @@ fn every_upstream_name_is_served_or_explained() {
 
     let ex = Exporter::start(
         &format!(
-            "postgres:\n  - name: postgres\n    dbname: {id}\nredis:\n  - name: redis\n    url: redis://127.0.0.1:6379\n  - name: replica\n    url: redis://127.0.0.1:{rport}\nrabbitmq:\n  - name: rabbitmq\n"
+            "postgres:\n  - name: postgres\n    dbname: {id}\nredis:\n  - name: redis\n    url: redis://127.0.0.1:6379\n  - name: replica\n    url: redis://127.0.0.1:{rport}\nrabbitmq:\n  - name: rabbitmq\ndocker:\n  enabled: true\n"
         ),
         &[],
     );
