@@ -350,6 +350,13 @@ fn limits_usage_and_identity_agree_with_docker() {
         !body.contains("interface=\"lo\""),
         "lo is left out as cAdvisor does"
     );
+    // Switched off, the cgroup/procfs reads and their families go; usage stays.
+    let off = Exporter::start(&format!("{}  cadvisor_metrics: false\n", config(t)), &[]);
+    let body = scrape_until(&off, 20, "usage without cAdvisor families", |b| {
+        by_name(b, "container_cpu_usage_seconds_total", l).is_some()
+    });
+    assert_eq!(by_name(&body, "container_spec_cpu_quota", l), None);
+    assert!(by_name(&body, "container_last_seen", l).is_some());
 }
 
 /// Parses the docker CLI's sizes: `452KiB`, `1.5MiB`, `0B`.

@@ -571,6 +571,7 @@ impl DockerProbe {
         let source = self.config.stats_source;
         let root = self.config.cgroup_root.clone();
         let procfs = self.config.procfs.clone();
+        let cadvisor = self.config.cadvisor_metrics;
         let fetches = selected.into_iter().map(|(id, key, state)| {
             let docker = docker.clone();
             let root = root.clone();
@@ -613,7 +614,7 @@ impl DockerProbe {
                         .unwrap_or("");
                     if source != StatsSource::Api {
                         usage = cgroup_usage(&root, &id, parent);
-                        if let Some(dirs) = cgroup_dirs(&root, &id, parent) {
+                        if let Some(dirs) = cgroup_dirs(&root, &id, parent).filter(|_| cadvisor) {
                             let pid = inspect.as_ref().map(|i| i.pid).unwrap_or(0);
                             extra = Some(cadvisor::read(&root, dirs, &procfs, pid));
                         }
