@@ -428,9 +428,12 @@ pub struct RabbitmqTarget {
     pub name: String,
     /// AMQP address used for the handshake check.
     pub amqp_url: AmqpUrl,
-    /// The rabbitmq_prometheus plugin's address.
+    /// The rabbitmq_prometheus plugin's base address (the probe appends `/metrics/detailed`).
+    #[serde(deserialize_with = "rabbitmq_prometheus_url")]
     pub prometheus_url: HttpUrl,
-    /// The management plugin's address (used when `queue_source: management`).
+    /// The management plugin's base address (the probe appends `/api/queues`; used when
+    /// `queue_source: management`).
+    #[serde(deserialize_with = "rabbitmq_management_url")]
     pub management_url: HttpUrl,
     /// User for AMQP and the management API.
     pub username: String,
@@ -468,6 +471,22 @@ impl Default for RabbitmqTarget {
             timeout: None,
         }
     }
+}
+
+/// `prometheus_url`: an HTTP address that is a base address, not an endpoint.
+fn rabbitmq_prometheus_url<'de, D: Deserializer<'de>>(d: D) -> Result<HttpUrl, D::Error> {
+    let u = HttpUrl::deserialize(d)?;
+    crate::probe::rabbitmq::check_base_url(u.url(), crate::probe::rabbitmq::BaseUrl::Prometheus)
+        .map_err(D::Error::custom)?;
+    Ok(u)
+}
+
+/// `management_url`: an HTTP address that is a base address, not an endpoint.
+fn rabbitmq_management_url<'de, D: Deserializer<'de>>(d: D) -> Result<HttpUrl, D::Error> {
+    let u = HttpUrl::deserialize(d)?;
+    crate::probe::rabbitmq::check_base_url(u.url(), crate::probe::rabbitmq::BaseUrl::Management)
+        .map_err(D::Error::custom)?;
+    Ok(u)
 }
 
 /// The Docker engine whose containers are watched.
