@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod collect;
 pub mod config;
+pub mod healthcheck;
 pub mod logging;
 pub mod metrics;
 pub mod probe;

@@ -1281,3 +1281,131 @@ fn systemd_unit_is_hardened() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The HEALTHCHECK with a web configuration (TLS, client certificates, basic auth).
+
+/// The web configuration example of docs/security.md (the first ```yaml block there).
+fn security_md_web_config() -> String {
+    let text = std::fs::read_to_string(root().join("docs/security.md")).unwrap();
+    let start = text
+        .find("```yaml\n")
+        .expect("a yaml block in docs/security.md")
+        + 8;
+    let end = start + text[start..].find("```").unwrap();
+    text[start..end].to_string()
+}
+
+/// A CA, a server certificate for 127.0.0.1 signed by it, and a second, unrelated server
+/// certificate (`other.pem`/`other.key`), in `dir`, as docs/security.md names them.
+fn make_web_pki(dir: &Path) {
+    let out = run(Command::new("sh").arg("-ec").current_dir(dir).arg(
+        r#"
+ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+openssl req -x509 $ec -keyout ca.key -out ca.pem -days 2 -subj /CN=nexo-test-ca 2>/dev/null
+openssl req $ec -keyout server.key -out server.csr -subj /CN=nexo-exporter 2>/dev/null
+printf 'subjectAltName=DNS:nexo-exporter\nextendedKeyUsage=serverAuth\n' > server.ext
+openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext 2>/dev/null
+openssl req -x509 $ec -keyout other.key -out other.pem -days 2 -subj /CN=other 2>/dev/null
+"#,
+    ));
+    assert!(out.status.success(), "{out:?}");
+}
+
+/// The exporter serving with `web.yml` of `dir` on a free port; killed on drop.
+fn serve_with_web_config(dir: &Path) -> (common::Guard, String) {
+    let port = common::free_port();
+    let child = Command::new(exporter_bin())
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .arg(format!(
+            "--web.config.file={}",
+            dir.join("web.yml").display()
+        ))
+        .arg(format!(
+            "--config.file={}",
+            dir.join("config.yml").display()
+        ))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let g = common::Guard(child);
+    assert!(
+        wait_for(Duration::from_secs(15), || common::port_open(&format!(
+            "127.0.0.1:{port}"
+        ))
+        .then_some(()))
+        .is_some()
+    );
+    (g, format!("http://127.0.0.1:{port}/-/healthy"))
+}
+
+/// `nexo-exporter healthcheck --url URL` with the web configuration given as the server gets
+/// it in the image (`NEXO_EXPORTER_WEB_CONFIG_FILE`); true when it exits 0.
+fn healthcheck_ok(url: &str, web: Option<&Path>) -> bool {
+    let mut cmd = Command::new(exporter_bin());
+    cmd.args(["healthcheck", "--url", url, "--timeout", "3s"]);
+    match web {
+        Some(w) => cmd.env("NEXO_EXPORTER_WEB_CONFIG_FILE", w),
+        None => cmd.env_remove("NEXO_EXPORTER_WEB_CONFIG_FILE"),
+    };
+    let out = run(&mut cmd);
+    if !out.status.success() {
+        eprintln!("healthcheck: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    out.status.success()
+}
+
+#[test]
+fn healthcheck_works_with_tls_client_certificates_and_basic_auth() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    make_web_pki(d);
+    std::fs::write(
+        d.join("config.yml"),
+        "host: {enabled: false}\ndocker: {enabled: false}\npostgres: []\nredis: []\nrabbitmq: []\n",
+    )
+    .unwrap();
+    let web = d.join("web.yml");
+    let tls = "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n";
+    let hash = "$2b$10$5bNw067pfSpu5CmrDV8U1uAW7LndXn.LGFCgyAhayxk6/DVUkNGay";
+    let cases = [
+        (
+            "docs/security.md example (TLS, required client certs, basic auth)",
+            security_md_web_config(),
+        ),
+        ("TLS only", tls.to_string()),
+        (
+            "basic auth only",
+            format!("basic_auth_users:\n  prometheus: {hash}\n"),
+        ),
+        (
+            "TLS and basic auth",
+            format!("{tls}basic_auth_users:\n  prometheus: {hash}\n"),
+        ),
+    ];
+    for (what, text) in cases {
+        std::fs::write(&web, &text).unwrap();
+        let (_server, url) = serve_with_web_config(d);
+        // The old check (plain HTTP, no credentials) fails against this server...
+        assert!(!healthcheck_ok(&url, None), "{what}: plain check passed?");
+        // ... the check reading the same web configuration passes.
+        assert!(healthcheck_ok(&url, Some(&web)), "{what}");
+    }
+    // A server presenting another certificate than the configured one is not ours.
+    std::fs::write(&web, tls).unwrap();
+    let (_server, url) = serve_with_web_config(d);
+    let other = d.join("other-web.yml");
+    std::fs::write(
+        &other,
+        "tls_server_config:\n  cert_file: other.pem\n  key_file: other.key\n",
+    )
+    .unwrap();
+    assert!(!healthcheck_ok(&url, Some(&other)));
+    // Over TLS, a wrong path answers 404: unhealthy.
+    assert!(!healthcheck_ok(
+        &url.replace("/-/healthy", "/nope"),
+        Some(&web)
+    ));
+}
