@@ -14,104 +14,18 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use common::image::{
+    DockerObject, busybox_image, exporter_image, run, run_ok, shipped_dockerfile, shipped_user,
+    unique,
+};
 use common::{Exporter, exporter_bin, sample, wait_for};
 use serde_json::Value;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
-}
-
-fn run_ok(cmd: &mut Command) -> String {
-    let out = run(cmd);
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-/// A name unique to this test run.
-fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    format!("{prefix}-{}-{nanos:x}", std::process::id())
-}
-
-/// A Docker object removed on drop (also when the test fails).
-struct DockerObject {
-    kind: &'static str,
-    name: String,
-}
-
-impl Drop for DockerObject {
-    fn drop(&mut self) {
-        let args: Vec<&str> = match self.kind {
-            "container" => vec!["rm", "-f", "-v"],
-            "network" => vec!["network", "rm"],
-            _ => vec!["rmi", "-f"],
-        };
-        let _ = Command::new("docker")
-            .args(&args)
-            .arg(&self.name)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-    }
-}
-
-/// Copies `src` to `<rootfs><dest>`, creating directories.
-fn put(rootfs: &Path, src: &Path, dest: &str) {
-    let to = rootfs.join(dest.trim_start_matches('/'));
-    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-    std::fs::copy(src, &to).unwrap_or_else(|e| panic!("copy {}: {e}", src.display()));
-}
-
-/// The shared libraries `ldd` lists for `bin` (absolute paths; the vDSO left out).
-fn shared_libraries(bin: &Path) -> Vec<String> {
-    let out = run_ok(Command::new("ldd").arg(bin));
-    let mut libs = Vec::new();
-    for line in out.lines() {
-        let line = line.trim();
-        let path = match line.split_once("=>") {
-            Some((_, rest)) => rest.split_whitespace().next().unwrap_or(""),
-            None => line.split_whitespace().next().unwrap_or(""),
-        };
-        if path.starts_with('/') {
-            libs.push(path.to_string());
-        }
-    }
-    libs
-}
-
-/// `HEALTHCHECK ... CMD [...]` and `ENTRYPOINT [...]` of the shipped Dockerfile.
-fn shipped_dockerfile() -> (String, String) {
-    let text = std::fs::read_to_string(root().join("deploy/Dockerfile")).unwrap();
-    let joined = text.replace("\\\n", " ");
-    let line = |kw: &str| {
-        joined
-            .lines()
-            .rev()
-            .find(|l| l.trim_start().starts_with(kw))
-            .unwrap_or_else(|| panic!("deploy/Dockerfile has no {kw}"))
-            .trim()
-            .to_string()
-    };
-    let hc = line("HEALTHCHECK");
-    let cmd = hc[hc.find("CMD").expect("HEALTHCHECK CMD")..].to_string();
-    (cmd, line("ENTRYPOINT"))
 }
 
 #[test]
@@ -176,10 +90,6 @@ fn healthcheck_subcommand_reports_a_running_and_a_missing_exporter() {
     assert!(start.elapsed() < Duration::from_secs(10));
 }
 
-/// Without it, glibc's default `services: nis ... files` makes the static busybox's wget
-/// dlopen NSS modules a scratch image lacks, and it crashes (SIGSEGV) before connecting.
-const NSSWITCH: &str = "passwd: files\ngroup: files\nhosts: files dns\nservices: files\n";
-
 /// Exporter configuration of the image test: host and containers only.
 const IMAGE_CONFIG: &str = "\
 host:
@@ -200,64 +110,13 @@ fn image_serves_metrics_inside_docker_and_reads_the_socket() {
         run(Command::new("docker").arg("info")).status.success(),
         "dockerd must be running (scripts/test.sh starts it)"
     );
-    let tmp = tempfile::tempdir().unwrap();
-    // 1. Exporter image FROM scratch: binary + its shared libraries + a non-root user.
-    let ctx = tmp.path().join("exporter");
-    let rootfs = ctx.join("rootfs");
-    let bin = exporter_bin();
-    put(&rootfs, &bin, "/usr/local/bin/nexo-exporter");
-    for lib in shared_libraries(&bin) {
-        put(&rootfs, Path::new(&lib), &lib);
-    }
-    std::fs::create_dir_all(rootfs.join("etc/nexo-exporter")).unwrap();
-    std::fs::write(rootfs.join("etc/nexo-exporter/config.yml"), IMAGE_CONFIG).unwrap();
-    std::fs::write(
-        rootfs.join("etc/passwd"),
-        "root:x:0:0:root:/:/sbin/nologin\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n",
-    )
-    .unwrap();
-    std::fs::write(rootfs.join("etc/group"), "root:x:0:\nnogroup:x:65534:\n").unwrap();
-    std::fs::write(rootfs.join("etc/nsswitch.conf"), NSSWITCH).unwrap();
-    std::fs::create_dir_all(rootfs.join("tmp")).unwrap();
-    let (hc_cmd, entrypoint) = shipped_dockerfile();
-    std::fs::write(
-        ctx.join("Dockerfile"),
-        format!(
-            "FROM scratch\nCOPY rootfs/ /\nUSER 65534:65534\nEXPOSE 8910\n\
-             HEALTHCHECK --interval=1s --timeout=3s --retries=3 {hc_cmd}\n{entrypoint}\n"
-        ),
-    )
-    .unwrap();
-    let image = DockerObject {
-        kind: "image",
-        name: format!("{}:test", unique("nexo-exporter-test")),
-    };
-    run_ok(
-        Command::new("docker")
-            .env("DOCKER_BUILDKIT", "0")
-            .args(["build", "-q", "-t", &image.name])
-            .arg(&ctx),
+    // 1. Exporter image FROM scratch: binary + its shared libraries + the shipped USER.
+    let image = exporter_image(
+        "--interval=1s --timeout=3s --retries=3",
+        &[("/etc/nexo-exporter/config.yml", IMAGE_CONFIG)],
     );
     // 2. A busybox image FROM scratch to scrape from inside the Docker network.
-    let bctx = tmp.path().join("busybox");
-    put(&bctx, Path::new("/bin/busybox"), "/bin/busybox");
-    std::fs::create_dir_all(bctx.join("etc")).unwrap();
-    std::fs::write(bctx.join("etc/nsswitch.conf"), NSSWITCH).unwrap();
-    std::fs::write(
-        bctx.join("Dockerfile"),
-        "FROM scratch\nCOPY bin/busybox /bin/busybox\nCOPY etc/ /etc/\n",
-    )
-    .unwrap();
-    let busybox = DockerObject {
-        kind: "image",
-        name: format!("{}:test", unique("nexo-busybox-test")),
-    };
-    run_ok(
-        Command::new("docker")
-            .env("DOCKER_BUILDKIT", "0")
-            .args(["build", "-q", "-t", &busybox.name])
-            .arg(&bctx),
-    );
+    let busybox = busybox_image("");
     // 3. A user-defined network and the exporter on it, socket and host / read-only.
     let network = DockerObject {
         kind: "network",
@@ -310,7 +169,7 @@ fn image_serves_metrics_inside_docker_and_reads_the_socket() {
         "{{.Config.User}}",
         &container.name,
     ]));
-    assert_eq!(user, "65534:65534");
+    assert_eq!(user, shipped_user());
     // 4. Scrape over the Docker network from the busybox container.
     let url = format!("http://{}:8910/metrics", container.name);
     let mut last = String::new();
