@@ -1066,21 +1066,7 @@ fn compose_file_is_structurally_valid_and_wired() {
         errors.push("grafana: provider path and dashboards mount differ".into());
     }
     assert!(errors.is_empty(), "{}", errors.join("\n"));
-    // `docker compose config` when the plugin is installed (it is not on every machine).
-    let probe = run(Command::new("docker").args(["compose", "version"]));
-    if probe.status.success() {
-        let out = run(Command::new("docker")
-            .args(["compose", "-f"])
-            .arg(&path)
-            .args(["config", "-q"]));
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    } else {
-        eprintln!("docker compose plugin not installed; structural checks only");
-    }
+    // Docker Compose itself: tests/compose_stack.rs.
 }
 
 #[test]

