@@ -867,3 +867,43 @@ fn every_exporter_fed_alert_fires_notifies_and_resolves() {
         ctx.am.log()
     );
 }
+
+/// The layering for vanished series: an exporter that runs but reports no `pg_up` fires
+/// PostgreSQLDown (absent branch); a dead exporter fires TargetUnreachable instead, and the
+/// absent branch goes quiet (no critical page for something we cannot see).
+#[test]
+fn dead_exporter_fires_target_unreachable_instead_of_postgresql_down() {
+    let mut ex = Exporter::start(NOTHING, &[]);
+    let config = format!(
+        "global:\n  scrape_interval: 2s\n  scrape_timeout: 2s\n  evaluation_interval: 1s\n\
+         rule_files: [rules/*.yml]\n\
+         scrape_configs:\n  - job_name: nexo-exporter\n    static_configs:\n      - targets: ['{}']\n",
+        ex.addr
+    );
+    let prom = Prometheus::start(&config, &test_rules());
+    let firing = |name: &str| {
+        prom.alerts()
+            .into_iter()
+            .find(|(l, s)| s == "firing" && l["alertname"] == name)
+            .map(|(l, _)| l)
+    };
+    let labels = wait_for(WAIT, || firing("PostgreSQLDown")).expect("PostgreSQLDown (absent)");
+    assert!(!labels.contains_key("instance"), "{labels:?}");
+    assert_eq!(labels["severity"], "critical");
+    assert!(firing("TargetUnreachable").is_none());
+
+    ex.signal_and_wait("KILL");
+    let labels = wait_for(WAIT, || firing("TargetUnreachable")).expect("TargetUnreachable");
+    assert_eq!(labels["instance"], ex.addr.to_string());
+    assert_eq!(labels["severity"], "warning");
+    assert!(
+        wait_for(WAIT, || prom
+            .alerts()
+            .iter()
+            .all(|(l, _)| l["alertname"] != "PostgreSQLDown")
+            .then_some(()))
+        .is_some(),
+        "PostgreSQLDown still there: {:?}",
+        prom.alerts()
+    );
+}
