@@ -1222,6 +1222,12 @@ fn healthcheck_works_with_tls_client_certificates_and_basic_auth() {
         ),
         ("TLS only", tls.to_string()),
         (
+            "TLS 1.2 only, required client certificates",
+            format!(
+                "{tls}  client_ca_file: ca.pem\n  client_auth_type: RequireAndVerifyClientCert\n  max_version: TLS12\n"
+            ),
+        ),
+        (
             "basic auth only",
             format!("basic_auth_users:\n  prometheus: {hash}\n"),
         ),
