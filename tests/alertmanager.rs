@@ -622,9 +622,16 @@ fn twin_and_guard_inhibitions() {
     let cpu_other = c("HighCPUUsage", "warning", ("name", "auth"));
     let mem_crit = c("CriticalMemoryUsage", "critical", ("name", "crm"));
     let mem_warn = c("HighMemoryUsage", "warning", ("name", "crm"));
-    let disk_crit = c("DiskSpaceCritical", "critical", ("mountpoint", "/"));
-    let disk_low = c("DiskSpaceLow", "warning", ("mountpoint", "/"));
-    let disk_other = c("DiskSpaceLow", "warning", ("mountpoint", "/data"));
+    let disk_crit = c("DiskSpaceCritical", "critical", ("device", "/dev/vda"));
+    let disk_low = c("DiskSpaceLow", "warning", ("device", "/dev/vda"));
+    let disk_other = c("DiskSpaceLow", "warning", ("device", "/dev/vdb"));
+    let no_consumers = c(
+        "RabbitMQQueueNoConsumers",
+        "warning",
+        ("queue", "crm.events"),
+    );
+    let backlog = c("RabbitMQQueueBacklog", "warning", ("queue", "crm.events"));
+    let backlog_other = c("RabbitMQQueueBacklog", "warning", ("queue", "crm.mail"));
     let p99: &[(&str, &str)] = &[
         ("alertname", "HighLatencyP99"),
         ("severity", "critical"),
@@ -666,6 +673,9 @@ fn twin_and_guard_inhibitions() {
         (&disk_crit, false),
         (&disk_low, true),
         (&disk_other, false),
+        (&no_consumers, false),
+        (&backlog, true),
+        (&backlog_other, false),
         (p99, false),
         (p95, true),
         (unreachable, false),
