@@ -3,7 +3,8 @@
 #
 # On a fresh Debian/Ubuntu machine with Rust installed it first installs what is missing
 # (PostgreSQL, Redis, RabbitMQ with the prometheus plugin, docker.io, busybox-static,
-# Prometheus, Alertmanager), starts each service that is not running, then runs every test.
+# Prometheus, Alertmanager, jsonnet for the monitoring mixin), starts each service that is not
+# running, then runs every test.
 # Idempotent: services already running are left as they are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,7 @@ wait_port() { # port seconds name
 }
 
 # 1. Debian packages ----------------------------------------------------------------------
-PKGS="postgresql redis-server rabbitmq-server docker.io busybox-static prometheus prometheus-alertmanager prometheus-node-exporter curl prometheus-postgres-exporter prometheus-redis-exporter python3-yaml"
+PKGS="jsonnet postgresql redis-server rabbitmq-server docker.io busybox-static prometheus prometheus-alertmanager prometheus-node-exporter curl prometheus-postgres-exporter prometheus-redis-exporter python3-yaml"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -2,6 +2,7 @@
 //! scrape it over HTTP, read samples, and start private dependency instances.
 #![allow(dead_code)]
 
+pub mod mixin;
 pub mod proxy;
 
 use std::io::{Read, Write};

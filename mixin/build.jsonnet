@@ -1,0 +1,27 @@
+// Every generated file of the repository, by path (scripts/generate.sh writes them with
+// `jsonnet -m`). Evaluate with an override to see its effect, e.g.
+//   jsonnet -J . -S -m OUT --tla-code mixin="(import 'mixin/mixin.libsonnet') + {...}" mixin/build.jsonnet
+function(mixin=(import 'mixin.libsonnet') + (import 'tests/tests.libsonnet'))
+  local m = if std.objectHasAll(mixin, 'nexoAlertTests') then mixin else mixin + (import 'tests/tests.libsonnet');
+  local yaml(v) = (import 'lib/yaml.libsonnet').manifest(v);
+  local header = '# GENERATED from mixin/ by scripts/generate.sh: do not edit (see docs/mixin.md).\n';
+  {
+    'alerts/nexo-alerts.yml': header + yaml(m.prometheusAlerts),
+    'deploy/kubernetes/prometheusrule.yaml':
+      header + '# Prometheus Operator picks this up through its ruleSelector (label role: alert-rules).\n'
+      + yaml({
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PrometheusRule',
+        metadata: {
+          name: 'nexo-exporter-nexo-alerts',
+          labels: { 'app.kubernetes.io/name': 'nexo-exporter', role: 'alert-rules' },
+        },
+        spec: m.prometheusAlerts,
+      }),
+  } + {
+    ['alerts/tests/%s.yml' % name]: header + yaml({
+      rule_files: ['../nexo-alerts.yml'],
+      evaluation_interval: '1m',
+    } + m.nexoAlertTests[name])
+    for name in std.objectFields(m.nexoAlertTests)
+  }
