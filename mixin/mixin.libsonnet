@@ -2,4 +2,5 @@
 // dashboards for nexo-exporter, all built from _config (config.libsonnet).
 (import 'config.libsonnet') +
 (import 'alerts/alerts.libsonnet') +
+(import 'dashboards/dashboards.libsonnet') +
 { prometheusRules+:: { groups+: [] } }

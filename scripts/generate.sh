@@ -8,4 +8,12 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root}"
 mkdir -p "$out/alerts/tests" "$out/dashboards" "$out/deploy/kubernetes"
+# Rules, their unit tests and the PrometheusRule: YAML text (-S).
 jsonnet -J "$root" -S -m "$out" "$root/mixin/build.jsonnet" >/dev/null
+# Dashboards: jsonnet's own JSON output (fast; std.manifestJson of jsonnet 0.18 is slow).
+files=$(jsonnet -J "$root" -m "$out/dashboards" "$root/mixin/dashboards.jsonnet" | xargs -n1 basename | sort)
+# Their ConfigMaps, with each JSON file embedded as it was written.
+args=()
+for f in $files; do args+=(--ext-str-file "$f=$out/dashboards/$f"); done
+jsonnet -J "$root" -S --ext-str "files=$(echo $files)" "${args[@]}" "$root/mixin/configmaps.jsonnet" \
+  >"$out/deploy/kubernetes/grafana-dashboards.yaml"

@@ -31,4 +31,6 @@
     if n == 1 then '1 ' + u else '%d %ss' % [n, u],
   // "1h" -> "the last hour", "5m" -> "the last 5 minutes".
   last(d):: local w = self.words(d); 'the last ' + (if std.startsWith(w, '1 ') then std.substr(w, 2, 99) else w),
+  // The text without its final newline (std.endsWith/std.substr: fast builtins).
+  chomp(t):: if std.endsWith(t, '\n') then std.substr(t, 0, std.length(t) - 1) else t,
 }

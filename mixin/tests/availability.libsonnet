@@ -20,6 +20,7 @@ function(c, a)
   local edDesc = 'Prometheus has failed to scrape nexo-exporter at exporter:9187 for more than %s: PostgreSQL, Redis, RabbitMQ, the containers, the host and the services it watches are not monitored. Alerts already firing from its data keep firing on its last report.' % fmt.words(ed['for']);
   local probe(p, target) = ex { probe: p, target: target };
   local tmw = fmt.seconds(c.targetMissingWindow) / 60;
+  local w = fmt.seconds(c.restartWindow);
   {
     tests: [
       {
@@ -160,6 +161,16 @@ function(c, a)
           t.series('container_restarts_total', ct('reset', 'i'), '40 41 0x30'),
         ],
         alert_rule_test: [t.silent(rr, 10), t.silent(rr, 20)],
+        // increase() extrapolates the n-1 restarts seen in 10 minutes towards the window's
+        // start (by half a scrape interval when the series starts well inside the window).
+        [if w >= 11 * 60 then 'promql_expr_test']: [{
+          expr: 'increase(container_restarts_total{name="two"}[%s])' % c.restartWindow,
+          eval_time: '10m',
+          exp_samples: [{
+            labels: '{compose_project="nexo",compose_service="two",image="i",instance="exporter:9187",job="%s",name="two"}' % c.exporterJob,
+            value: std.parseJson(fmt.num((n - 1) * (600 + (if w - 600 < 66 then w - 600 else 30)) / 600)),
+          }],
+        }],
       },
     ],
   }

@@ -16,6 +16,12 @@ function(c, a)
   ];
   local seHigh = se.threshold + 0.01;
   local ceHigh = ce.threshold + 0.02;
+  // The spike: from a 1% baseline (or the floor, if higher) to twice the factor.
+  local baseShare = std.max(0.01, c.errorSpikeMinBaselineShare);
+  local spikeErrors = t.round(1000 * baseShare * 2 * sp.threshold);
+  local spikeShare = spikeErrors / 1000;
+  // From no errors at all: (factor + 1) times the floor.
+  local zeroErrors = t.round(1000 * c.errorSpikeMinBaselineShare * (sp.threshold + 1));
   local spDesc(v) = 'The share of 4xx+5xx answers of crm-service over %s is %s times its share over the %s before the last %s (a baseline below %s counts as %s).' % [fmt.last(c.errorSpikeWindow), v, fmt.words(c.errorSpikeBaselineWindow), fmt.words(c.errorSpikeBaselineOffset), fmt.pct(c.errorSpikeMinBaselineShare), fmt.pct(c.errorSpikeMinBaselineShare)];
   local desc(kind, service, share, thr) = '%s of the requests to %s returned a %s status over %s (threshold %s).' % [fmt.pct(share), service, kind, fmt.last(c.rateWindow), fmt.pct(thr)];
   {
@@ -64,29 +70,29 @@ function(c, a)
         alert_rule_test: [t.silent(se, 20), t.silent(ce, 25)],
       },
       {
-        name: 'ErrorSpike fires when the error share goes from 1%% to 4%%, after %s' % sp['for'],
+        name: 'ErrorSpike fires when the error share goes from 1%% to %s, after %s' % [fmt.pct(spikeShare), sp['for']],
         interval: '1m',
         input_series: [
-          req('crm-service', '/', '200', '0+990x20 19800+960x20'),
-          req('crm-service', '/', '500', '0+10x20 200+40x20'),
+          req('crm-service', '/', '200', '0+990x20 19800+%dx20' % (1000 - spikeErrors)),
+          req('crm-service', '/', '500', '0+10x20 200+%dx20' % spikeErrors),
         ],
         alert_rule_test: [
           t.silent(sp, 20),
           t.silent(sp, 22 + t.forMin(sp) - 1),  // pending since 22m (the 2m window holds the change)
-          t.fires(sp, 22 + t.forMin(sp), { service: 'crm-service' }, spDesc('4.0')),
+          t.fires(sp, 22 + t.forMin(sp), { service: 'crm-service' }, spDesc(std.format('%.1f', spikeErrors / 1000 / baseShare))),
         ],
       },
       {
         // Issue 11 item 2: ErrorSpike never fired from a zero baseline (0 -> 30 errors/min at 3%).
-        name: 'ErrorSpike fires from a zero baseline: no error series, then 30 errors/min of 1000 (3%)',
+        name: 'ErrorSpike fires from a zero baseline: no error series, then %d errors/min of 1000 (%s; 3%% by default)' % [zeroErrors, fmt.pct(zeroErrors / 1000)],
         interval: '1m',
         input_series: [
-          req('crm-service', '/', '200', '0+970x40'),
-          req('crm-service', '/', '500', '_x20 0+30x20'),
+          req('crm-service', '/', '200', '0+%dx40' % (1000 - zeroErrors)),
+          req('crm-service', '/', '500', '_x20 0+%dx20' % zeroErrors),
         ],
         alert_rule_test: [
           t.silent(sp, 20),
-          t.fires(sp, 22 + t.forMin(sp), { service: 'crm-service' }, spDesc('3.0')),
+          t.fires(sp, 22 + t.forMin(sp), { service: 'crm-service' }, spDesc(std.format('%.1f', zeroErrors / 1000 / c.errorSpikeMinBaselineShare))),
         ],
       },
       {

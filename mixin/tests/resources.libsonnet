@@ -27,11 +27,13 @@ function(c, a)
     t.series('container_cpu_usage_seconds_total', l, '0+%sx40' % fmt.num(share * cores * 60)),
     t.series('container_spec_cpu_limit_cores', l, '%sx40' % fmt.num(limit)),
   ];
-  local cpuDesc(l, share) = 'Container %s (compose service %s) used %s of its CPU limit (of one core when it has no limit, as docker stats counts) over %s.' % [l.name, l.compose_service, fmt.pct(share), fmt.last(c.rateWindow)];
+  local cpuDesc(l, share) = 'Container %s (compose service %s) used %s of its CPU limit (of %s when it has no limit, as docker stats counts) over %s.' % [l.name, l.compose_service, fmt.pct(share), if c.cpuUnlimitedCores == 1 then 'one core' else '%s cores' % fmt.num(c.cpuUnlimitedCores), fmt.last(c.rateWindow)];
   local limit = c.containerMemoryLimitBytes;
   local mem(l, ws, lim) = [t.series('container_memory_working_set_bytes', l, '%dx40' % ws)]
                           + (if lim == null then [] else [t.series('container_spec_memory_limit_bytes', l, '%dx40' % lim)]);
-  local memDesc(l, ws) = 'Container %s (compose service %s) uses %s of its memory limit (of %s when it has no limit).' % [l.name, l.compose_service, fmt.pct(ws / limit), fmt.bytes(c.memoryFallbackLimitBytes)];
+  local memDesc(l, ws, lim=limit) = 'Container %s (compose service %s) uses %s of its memory limit (of %s when it has no limit).' % [l.name, l.compose_service, fmt.pct(ws / lim), fmt.bytes(c.memoryFallbackLimitBytes)];
+  local fallback = c.memoryFallbackLimitBytes;
+  local memMidF = t.round(fallback * (hm.threshold + cm.threshold) / 2);
   local cpuMid = (hc.threshold + cc.threshold) / 2;
   local cpuTop = (cc.threshold + 1) / 2;
   local memMid = t.round(limit * (hm.threshold + cm.threshold) / 2);
@@ -100,13 +102,13 @@ function(c, a)
         // Issue 11 item 3: containers without a memory limit were skipped silently.
         name: 'Memory alerts measure limit 0 (unlimited) and a missing limit against the %s fallback' % fmt.bytes(c.memoryFallbackLimitBytes),
         interval: '1m',
-        input_series: mem(ct('unlimited'), memMid, 0) + mem(ct('nolimitseries'), memMid, null),
+        input_series: mem(ct('unlimited'), memMidF, 0) + mem(ct('nolimitseries'), memMidF, null),
         alert_rule_test: [
           {
             eval_time: t.m(t.forMin(hm)),
             alertname: hm.alert,
             exp_alerts: [
-              { exp_labels: hm.labels + ct(n), exp_annotations: hm.annotations { description: memDesc(ct(n), memMid) } }
+              { exp_labels: hm.labels + ct(n), exp_annotations: hm.annotations { description: memDesc(ct(n), memMidF, fallback) } }
               for n in ['nolimitseries', 'unlimited']
             ],
           },
