@@ -7,7 +7,6 @@
 mod common;
 
 use common::mixin;
-use common::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
