@@ -795,3 +795,33 @@ fn missing_secret_files_fail_loudly() {
     assert!(failed.is_some(), "{}", am.metrics());
     assert!(sink.on("/pagerduty").is_empty());
 }
+
+/// ServiceDown mutes a service's TargetUnreachable through their common `service` label:
+/// the shipped Prometheus configuration labels every target of the services' job with the
+/// `service` name the exporter's health checks use, and keeps the services' own `service`
+/// label as is (honor_labels) instead of renaming it to exported_service.
+#[test]
+fn service_scrape_targets_carry_the_service_label() {
+    let text = std::fs::read_to_string(root().join("deploy/prometheus/prometheus.yml")).unwrap();
+    let doc: serde_norway::Value = serde_norway::from_str(&text).unwrap();
+    let job = doc["scrape_configs"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|j| j["job_name"].as_str() == Some("nexo-services"))
+        .expect("job nexo-services");
+    assert_eq!(job["honor_labels"].as_bool(), Some(true));
+    let mut services = Vec::new();
+    for sc in job["static_configs"].as_sequence().unwrap() {
+        let svc = sc["labels"]["service"]
+            .as_str()
+            .unwrap_or_else(|| panic!("a target group without `service`: {sc:?}"));
+        for t in sc["targets"].as_sequence().unwrap() {
+            let host = t.as_str().unwrap().split(':').next().unwrap();
+            assert_eq!(host, svc, "target {t:?} labelled service={svc}");
+        }
+        services.push(svc.to_string());
+    }
+    services.sort();
+    assert_eq!(services, ["auth", "crm-service", "gateway"]);
+}
