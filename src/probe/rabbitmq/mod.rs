@@ -288,9 +288,19 @@ impl RabbitmqProbe {
 
     async fn run(&self, deadline: Instant) -> Result<MetricSet, ProbeError> {
         let (amqp, queues) = tokio::join!(self.check_amqp(deadline), self.fetch_queues(deadline));
+        // Which half answered, exported even when the probe fails, so that an alert can say
+        // what is down (the broker, or only its metrics plugin).
+        let mut parts = MetricSet::new();
+        let up = |ok: bool| if ok { 1.0 } else { 0.0 };
+        parts.put(&metrics::NEXO_EXPORTER_RABBITMQ_AMQP_UP, vec![], up(amqp.is_ok()));
+        parts.put(&metrics::NEXO_EXPORTER_RABBITMQ_QUEUE_SOURCE_UP, vec![], up(queues.is_ok()));
         let queues = match (amqp, queues) {
-            (Err(e), _) => return Err(e),
-            (Ok(()), Err(e)) => return Err(e),
+            (Err(e), _) | (Ok(()), Err(e)) => {
+                return Err(ProbeError::FailedWith {
+                    reason: e.to_string(),
+                    metrics: Box::new(parts),
+                });
+            }
             (Ok(()), Ok(q)) => q,
         };
         let (kept, dropped) = parse::select(
@@ -299,7 +309,7 @@ impl RabbitmqProbe {
             self.config.queue_exclude.as_ref(),
             self.config.max_queues,
         );
-        let mut set = MetricSet::new();
+        let mut set = parts;
         for q in &kept {
             let l = labels([("vhost", &q.vhost), ("queue", &q.queue)]);
             if let Some(v) = q.unacked {
