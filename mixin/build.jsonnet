@@ -6,9 +6,11 @@ function(mixin=(import 'mixin.libsonnet') + (import 'tests/tests.libsonnet'))
   local yaml(v) = (import 'lib/yaml.libsonnet').manifest(v);
   local header = '# GENERATED from mixin/ by scripts/generate.sh: do not edit (see docs/mixin.md).\n';
   local conventions = |||
-    # The alert rules of the NEXO CRM runbook, one per runbook entry, named as there.
-    # Labels: severity (critical|warning), category (the runbook's, lower case). Annotations:
-    # summary (static), description (templated), runbook_url (<runbookBase>#<name lower case>),
+    # The alert rules of the NEXO CRM runbook, one per runbook entry, named as there, and the
+    # alerts beyond the runbook (docs/alerts.md: the exporter itself, Watchdog, silent misses).
+    # Labels: severity (critical|warning; none for Watchdog), category (the runbook's, lower
+    # case). Annotations: summary (static), description (templated), runbook_url
+    # (<runbookBase>#<name lower case>, or the nearest entry for the alerts beyond the runbook),
     # dashboard_url (<grafanaBase>/d/<uid>?viewPanel=<id>: the alert's panel). Each expression is
     # `<value> <op> <threshold>` [guard]: the dashboards plot <value> and draw <threshold>.
     # Thresholds, `for`, windows, job and URLs: _config in mixin/config.libsonnet.

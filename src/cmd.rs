@@ -26,9 +26,11 @@ pub fn check_config(file: &Path) -> ExitCode {
     }
 }
 
-/// `healthcheck URL`: exit 0 when `GET URL` answers 200 within `timeout`.
-pub fn healthcheck(url: &str, timeout: std::time::Duration) -> ExitCode {
-    match get_status(url, timeout) {
+/// `healthcheck URL`: exit 0 when the exporter at `URL` answers within `timeout`, speaking
+/// TLS and expecting basic auth as the web configuration `web_config` says (see
+/// [`crate::healthcheck`]).
+pub fn healthcheck(url: &str, timeout: std::time::Duration, web_config: Option<&Path>) -> ExitCode {
+    match crate::healthcheck::run(url, timeout, web_config) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("healthcheck {url}: {e}");
@@ -79,45 +81,6 @@ pub fn load_config(cli: &Cli) -> Result<Config, ConfigError> {
         config.host.rootfs = root.clone();
     }
     Ok(config)
-}
-
-/// `GET url` over plain HTTP/1.0 with std only; Ok when the status is 200.
-fn get_status(url: &str, timeout: std::time::Duration) -> Result<(), String> {
-    use std::io::{Read, Write};
-    use std::net::{TcpStream, ToSocketAddrs};
-    let u = url::Url::parse(url).map_err(|e| e.to_string())?;
-    if u.scheme() != "http" {
-        return Err("only http:// URLs are supported".into());
-    }
-    let host = u.host_str().ok_or("URL has no host")?;
-    let port = u.port_or_known_default().unwrap_or(80);
-    let addr = (host.trim_start_matches('[').trim_end_matches(']'), port)
-        .to_socket_addrs()
-        .map_err(|e| e.to_string())?
-        .next()
-        .ok_or("host resolves to no address")?;
-    let mut s = TcpStream::connect_timeout(&addr, timeout).map_err(|e| e.to_string())?;
-    s.set_read_timeout(Some(timeout))
-        .map_err(|e| e.to_string())?;
-    s.set_write_timeout(Some(timeout))
-        .map_err(|e| e.to_string())?;
-    let path = match u.query() {
-        Some(q) => format!("{}?{q}", u.path()),
-        None => u.path().to_string(),
-    };
-    write!(
-        s,
-        "GET {path} HTTP/1.0\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .map_err(|e| e.to_string())?;
-    let mut head = [0u8; 64];
-    let n = s.read(&mut head).map_err(|e| e.to_string())?;
-    let line = String::from_utf8_lossy(&head[..n]);
-    match line.split_whitespace().nth(1) {
-        Some("200") => Ok(()),
-        Some(code) => Err(format!("HTTP status {code}")),
-        None => Err("no HTTP status line".into()),
-    }
 }
 
 /// What `POST /-/reload` and SIGHUP run: the configuration file (with the command line's

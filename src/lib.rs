@@ -13,6 +13,7 @@ pub mod cli;
 pub mod cmd;
 pub mod collect;
 pub mod config;
+pub mod healthcheck;
 pub mod logging;
 pub mod metrics;
 pub mod net;

@@ -10,7 +10,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {
         Some(Command::CheckConfig { file }) => return cmd::check_config(file),
-        Some(Command::Healthcheck { url, timeout }) => return cmd::healthcheck(url, *timeout),
+        Some(Command::Healthcheck { url, timeout }) => {
+            return cmd::healthcheck(url, *timeout, cli.web_config_file.as_deref());
+        }
         None => {}
     }
     logging::init(cli.log_level, cli.log_format);

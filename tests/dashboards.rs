@@ -203,7 +203,7 @@ fn every_dashboard_url_opens_the_alerts_panel() {
     let base = mixin::config()["grafanaBase"].as_str().unwrap().to_string();
     let mut errors = Vec::new();
     let alerts = mixin::alerts();
-    assert_eq!(alerts.len(), 25);
+    assert!(alerts.len() >= 25, "{} alerts", alerts.len());
     for a in &alerts {
         let alert = s(a, "alert");
         let url = s(&a["annotations"], "dashboard_url");

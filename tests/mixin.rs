@@ -261,10 +261,18 @@ fn unit_tests_follow_an_overridden_config() {
         cpuHighThreshold: 0.8, cpuCriticalThreshold: 0.9, cpuCriticalFor: '3m', \
         memoryHighThreshold: 0.7, memoryCriticalThreshold: 0.85, memoryLeakGrowthBytes: 50e6, \
         memoryLeakWindow: '2h', memoryLeakFor: '15m', diskLowThreshold: 0.2, \
-        diskCriticalThreshold: 0.05, diskCriticalFor: '3m', loadThreshold: 4, loadFor: '15m', \
+        diskCriticalThreshold: 0.05, diskCriticalFor: '3m', loadPerCoreThreshold: 2, loadFor: '15m', \
         postgresDownFor: '2m', dbConnectionsThreshold: 0.7, rabbitmqDownFor: '2m', \
         unackedThreshold: 500, redisDownFor: '3m', redisMemoryThreshold: 0.75, \
-        headSeriesThreshold: 200000, scrapeFailThreshold: 0.2, scrapeFailWindow: '15m'";
+        headSeriesThreshold: 200000, scrapeFailThreshold: 0.2, scrapeFailWindow: '15m', \
+        exporterDownFor: '4m', lastValueWindow: '2h', probeFailedFor: '3m', \
+        targetMissingWindow: '3h', targetMissingFor: '7m', watchdogFor: '2m', \
+        errorSpikeMinBaselineShare: 0.02, minRequestRate: 1, cpuUnlimitedCores: 2, \
+        memoryFallbackLimitBytes: 2147483648, memoryLeakStep: '30m', oomWindow: '20m', \
+        oomFor: '2m', pgLongTransactionSeconds: 600, pgLongTransactionFor: '3m', \
+        rabbitmqMetricsFor: '3m', queueNoConsumersFor: '5m', queueBacklogThreshold: 5000, \
+        queueBacklogWindow: '15m', queueBacklogFor: '5m', queuesDroppedFor: '10m', \
+        redisEvictionWindow: '5m', scrapeFailMinChanges: 3";
     let tmp = tempfile::tempdir().unwrap();
     for d in ["alerts/tests", "deploy/kubernetes", "dashboards"] {
         std::fs::create_dir_all(tmp.path().join(d)).unwrap();
@@ -286,13 +294,19 @@ fn unit_tests_follow_an_overridden_config() {
     let rules = std::fs::read_to_string(tmp.path().join("alerts/nexo-alerts.yml")).unwrap();
     let shipped = std::fs::read_to_string(mixin::repo().join("alerts/nexo-alerts.yml")).unwrap();
     for (new, old) in [
-        ("node_load5 > 4", "node_load5 > 2"),
+        (
+            "count by (job, instance) (node_cpu_seconds_total{mode=\"idle\"}) ) > 2",
+            "count by (job, instance) (node_cpu_seconds_total{mode=\"idle\"}) ) > 1",
+        ),
         (
             "rabbitmq_queue_messages_unacked > 500",
             "rabbitmq_queue_messages_unacked > 1000",
         ),
         ("up{job=\"nexo\"}", "up{job=\"nexo-exporter\"}"),
     ] {
+        // Compared with runs of whitespace squashed (multi-line expressions).
+        let squash = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (rules, shipped) = (squash(&rules), squash(&shipped));
         assert!(rules.contains(new) && !rules.contains(old), "{new}");
         assert!(shipped.contains(old), "{old}");
     }

@@ -620,6 +620,23 @@ fn garbage_and_black_holes_give_up_zero_without_panic() {
             assert_eq!(r.status, 200);
             assert_eq!(sample(&r.text(), "rabbitmq_up", &[]), Some(0.0), "{t}");
             assert!(sample(&r.text(), "rabbitmq_queue_messages_unacked", &[]).is_none());
+            // What is down: the broker's AMQP half answers behind "notplugin" (only its metrics
+            // source is wrong), nothing answers behind "hole".
+            let (amqp, source) = match t {
+                "hole" => (0.0, 0.0),
+                _ => (1.0, 0.0),
+            };
+            let text = r.text();
+            assert_eq!(
+                sample(&text, "nexo_exporter_rabbitmq_amqp_up", &[]),
+                Some(amqp),
+                "{t}"
+            );
+            assert_eq!(
+                sample(&text, "nexo_exporter_rabbitmq_queue_source_up", &[]),
+                Some(source),
+                "{t}"
+            );
         }
     }
     assert_eq!(ex.get("/-/healthy", &[]).status, 200);

@@ -62,7 +62,7 @@ redis:
 rabbitmq:
   - name: mq
     amqp_url: amqp://127.0.0.1:{p4}
-    prometheus_url: http://127.0.0.1:{p4}/metrics
+    prometheus_url: http://127.0.0.1:{p4}
     management_url: http://127.0.0.1:{p4}
     username: guest
     password_file: {}

@@ -9,6 +9,8 @@ function(c)
     value: 'histogram_quantile(%s, sum by (service, le) (rate(http_request_duration_seconds_bucket[%s])))' % [fmt.num(q), c.rateWindow],
     op: '>',
     threshold: thr,
+    // At least minRequestRate requests per second: a quantile of a handful is no page.
+    guard: 'and on (service)\nsum by (service) (rate(http_request_duration_seconds_count[%s])) >= %s' % [c.rateWindow, fmt.num(c.minRequestRate)],
     'for': forDur,
     summary: summary % fmt.dur(thr),
     description: 'The %s latency of {{ $labels.service }} over %s is {{ $value | humanizeDuration }} (threshold %s).' % [pct, fmt.last(c.rateWindow), fmt.dur(thr)],

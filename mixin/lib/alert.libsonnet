@@ -20,7 +20,9 @@ local fmt = import 'fmt.libsonnet';
     else v,
     local g = chomp(s.guard),
     expr: value + ' ' + s.op + ' ' + fmt.num(s.threshold) + (if g == '' then '' else '\n' + g),
-    runbookUrl: '%s#%s' % [c.runbookBase, std.asciiLower(s.alert)],
+    // The runbook entry of the same name; alerts the runbook has none for set the nearest.
+    runbookAnchor: std.asciiLower(s.alert),
+    runbookUrl: '%s#%s' % [c.runbookBase, s.runbookAnchor],
     dashboardUrl: '%s/d/%s?viewPanel=%d' % [c.grafanaBase, s.panel.dashboard, s.panel.id],
     labels: { severity: s.severity, category: s.category },
     annotations: {
@@ -39,7 +41,18 @@ local fmt = import 'fmt.libsonnet';
     },
   } + o,
 
-  // A dependency-down alert: `<up> == 0`, or the exporter is up but reports no `<up>` at all.
+  // `<up> == 0`, or, while the exporter's scrape fails (`up == 0` of the same job and
+  // instance), the last value `<up>` had within lastValueWindow was 0: a dependency alert does
+  // not resolve because the watcher died (NexoExporterDown pages then and Alertmanager mutes
+  // the rest). A real recovery reported by the exporter resolves at once (unlike
+  // keep_firing_for, which would hold every resolution), and a target the exporter no longer
+  // reports while it is up is NexoExporterTargetMissing's, never "not responding".
+  lastValueGuard(c, up)::
+    'or\n(last_over_time(%s[%s]) == 0 and on (job, instance) up == 0)' % [up, c.lastValueWindow],
+  // Appended to their descriptions: says when the alert is the exporter's last report.
+  lastValueNote:: '{{ with printf "up{job=%q,instance=%q} == 0" $labels.job $labels.instance | query }} The exporter is not answering now: this is its last report.{{ end }}',
+
+  // A dependency-down alert: `<up> == 0`, kept on its last value while the exporter is down.
   down(c, name, up, what, verb, forDur, category, panel)::
     local fmt = import 'fmt.libsonnet';
     $.new(c, {
@@ -49,16 +62,14 @@ local fmt = import 'fmt.libsonnet';
       value: up,
       op: '==',
       threshold: 0,
-      guard: 'or\n(absent(%s) and on () up{%s} == 1)' % [up, c.exporterSelector],
+      guard: $.lastValueGuard(c, up),
       'for': forDur,
       summary: '%s is not responding.' % what,
-      description: '{{ if $labels.instance }}The exporter at {{ $labels.instance }} has not been able to %(verb)s %(what)s for more than %(d)s.{{ else }}The exporter (job %(job)s) is up but has reported no %(up)s for more than %(d)s: %(what)s is not monitored.{{ end }}' % {
+      description: 'The exporter at {{ $labels.instance }} has not been able to %(verb)s %(what)s for more than %(d)s.' % {
         verb: verb,
         what: what,
         d: fmt.words(forDur),
-        job: c.exporterJob,
-        up: up,
-      },
+      } + $.lastValueNote,
       panel: panel { unit: 'bool', title: '%s up' % what, legend: '{{instance}}' },
     }),
 }

@@ -13,6 +13,10 @@
     else if x >= 1e6 then std.format('%.4gM', x / 1e6)
     else if x >= 1e3 then std.format('%.4gk', x / 1e3)
     else std.format('%.4g', x),
+  // 1073741824 -> "1 GiB", 536870912 -> "512 MiB" (binary units, as memory limits are set).
+  bytes(x)::
+    if x >= 1073741824 then std.format('%.4g GiB', x / 1073741824)
+    else std.format('%.4g MiB', x / 1048576),
   // "5m" -> 300 (seconds); s, m, h.
   seconds(d)::
     local n = std.parseInt(std.substr(d, 0, std.length(d) - 1));

@@ -1,4 +1,5 @@
-// promtool unit tests: ServiceDown, TargetUnreachable, HighRestartRate.
+// promtool unit tests: ServiceDown, TargetUnreachable, NexoExporterDown, NexoExporterProbeFailed,
+// NexoExporterTargetMissing, HighRestartRate.
 // Inputs are computed from the thresholds, windows and `for` of _config.
 local fmt = import '../lib/fmt.libsonnet';
 local t = import '../lib/promtool.libsonnet';
@@ -12,6 +13,13 @@ function(c, a)
   local crm = { job: 'crm-service', instance: 'crm:3003' };
   local ct(name, image) = ex { name: name, image: image, compose_project: 'nexo', compose_service: std.strReplace(name, 'nexo-', '') };
   local n = rr.threshold;
+  local ed = a.NexoExporterDown;
+  local pf = a.NexoExporterProbeFailed;
+  local tm = a.NexoExporterTargetMissing;
+  local sdDesc(s) = 'Service %s has failed every health check made by exporter:9187 for more than %s.' % [s, fmt.words(sd['for'])];
+  local edDesc = 'Prometheus has failed to scrape nexo-exporter at exporter:9187 for more than %s: PostgreSQL, Redis, RabbitMQ, the containers, the host and the services it watches are not monitored. Alerts already firing from its data keep firing on its last report.' % fmt.words(ed['for']);
+  local probe(p, target) = ex { probe: p, target: target };
+  local tmw = fmt.seconds(c.targetMissingWindow) / 60;
   local w = fmt.seconds(c.restartWindow);
   {
     tests: [
@@ -53,6 +61,85 @@ function(c, a)
         interval: '1m',
         input_series: [t.series('up', ex, '1 1 0 1 1 1 0 1 1')],
         alert_rule_test: [t.silent(tu, 3), t.silent(tu, 8)],
+      },
+      {
+        // Issue 11 item 1: killing the exporter resolved ServiceDown.
+        name: 'ServiceDown keeps firing on its last value when the exporter dies; NexoExporterDown pages',
+        interval: '1m',
+        input_series: [
+          t.series('probe_success', svc('crm-service'), '1 0x4 stale'),
+          t.series('up', ex, '1x5 0x60'),
+        ],
+        alert_rule_test: [
+          t.fires(sd, 1 + t.forMin(sd), svc('crm-service'), sdDesc('crm-service')),
+          t.fires(sd, 30, svc('crm-service'), sdDesc('crm-service') + ' The exporter is not answering now: this is its last report.'),
+          t.silent(ed, 6 + t.forMin(ed) - 1),
+          t.fires(ed, 6 + t.forMin(ed), ex, edDesc),
+        ],
+      },
+      {
+        name: 'NexoExporterDown fires when the exporter job has no target at all',
+        interval: '1m',
+        input_series: [t.series('up', ex, '1 1 stale')],
+        alert_rule_test: [
+          t.silent(ed, 2 + t.forMin(ed) - 1),
+          t.fires(ed, 2 + t.forMin(ed) + 1, { job: c.exporterJob }, 'Job %s has had no scrape target for more than %s: PostgreSQL, Redis, RabbitMQ, the containers, the host and the services it watches are not monitored. Alerts already firing from its data keep firing on its last report.' % [c.exporterJob, fmt.words(ed['for'])]),
+        ],
+      },
+      {
+        name: 'NexoExporterDown does not fire for one failed scrape nor for another job down',
+        interval: '1m',
+        input_series: [t.series('up', ex, '1 1 0 1x20'), t.series('up', crm, '0x20')],
+        alert_rule_test: [t.silent(ed, 3), t.silent(ed, 10)],
+      },
+      {
+        // Issue 11 item 1: a failing Docker probe silently removed every container alert.
+        name: 'NexoExporterProbeFailed fires for a failing docker or host probe, not for probes with their own *_up alert',
+        interval: '1m',
+        input_series: [
+          t.series('up', ex, '1x30'),
+          t.series('nexo_exporter_probe_success', probe('docker', 'docker'), '1 0x30'),
+          t.series('nexo_exporter_docker_up', ex, '1 0x30'),
+          t.series('nexo_exporter_probe_success', probe('postgres', 'postgres'), '0x30'),
+          t.series('nexo_exporter_probe_success', probe('http', 'crm-service'), '0x30'),
+        ],
+        alert_rule_test: [
+          t.silent(pf, t.forMin(pf)),
+          t.fires(pf, t.forMin(pf) + 1, probe('docker', 'docker'), 'The docker probe (docker) of the exporter at exporter:9187 has failed for more than %s: the alerts read from it (docker: every container alert; host: disk and load) cannot fire. The exporter log says why (probe failed ... error=...).' % fmt.words(pf['for'])),
+        ],
+      },
+      {
+        name: 'NexoExporterProbeFailed does not fire for a probe failing once',
+        interval: '1m',
+        input_series: [t.series('nexo_exporter_probe_success', probe('host', 'host'), '1 1 0 1x20')],
+        alert_rule_test: [t.silent(pf, 10)],
+      },
+      {
+        // Issue 11 item 1 and 6: a configured target whose series vanish; formerly PostgreSQLDown
+        // paged "PostgreSQL is not responding".
+        name: 'NexoExporterTargetMissing fires when a configured target stops being reported while the exporter is up, then resolves after %s' % c.targetMissingWindow,
+        interval: '1m',
+        input_series: [
+          t.series('up', ex, '1x%d' % (tmw + 30)),
+          t.series('nexo_exporter_probe_success', probe('postgres', 'postgres'), '1x5 stale'),
+          t.series('pg_up', ex, '1x5 stale'),
+          t.series('nexo_exporter_probe_success', probe('redis', 'redis'), '1x%d' % (tmw + 30)),
+        ],
+        alert_rule_test: [
+          t.silent(tm, 6 + t.forMin(tm) - 1),
+          t.fires(tm, 6 + t.forMin(tm), probe('postgres', 'postgres'), 'The exporter at exporter:9187 reported its postgres target postgres within %s but not any more: nothing watches it now. Check the exporter configuration (nexo-exporter check-config); if the target was removed on purpose, this resolves %s after its last report.' % [fmt.last(c.targetMissingWindow), fmt.words(c.targetMissingWindow)]),
+          t.silent(a.PostgreSQLDown, 6 + t.forMin(tm)),
+          t.silent(tm, 5 + tmw + 2),
+        ],
+      },
+      {
+        name: 'NexoExporterTargetMissing does not fire when the exporter itself is down, nor for a target never configured',
+        interval: '1m',
+        input_series: [
+          t.series('up', ex, '1x5 0x30'),
+          t.series('nexo_exporter_probe_success', probe('postgres', 'postgres'), '1x5 stale'),
+        ],
+        alert_rule_test: [t.silent(tm, 15), t.silent(tm, 30)],
       },
       {
         name: 'HighRestartRate fires at %d restarts in %s, after %s' % [n, c.restartWindow, rr['for']],

@@ -1,10 +1,11 @@
-// promtool unit tests: PostgreSQLDown, HighDatabaseConnections (PostgreSQL probe metrics).
+// promtool unit tests: PostgreSQLDown, HighDatabaseConnections, PostgreSQLLongTransaction.
 // Inputs are computed from the thresholds and `for` of _config.
 local fmt = import '../lib/fmt.libsonnet';
 local t = import '../lib/promtool.libsonnet';
 // c: _config, a: the alert objects by name.
 function(c, a)
   local conn = a.HighDatabaseConnections;
+  local lt = a.PostgreSQLLongTransaction;
   local i(name) = { job: c.exporterJob, instance: name };
   local act(name, state) = { job: c.exporterJob, instance: name, datname: 'crm_db', state: state };
   // max_connections 100 - 3 reserved for superusers = 97 usable.
@@ -41,6 +42,31 @@ function(c, a)
                       + settings('zero', 0, 0)
                       + [t.series('pg_stat_activity_count', act('nosettings', 'active'), '500x30')],
         alert_rule_test: [t.silent(conn, t.forMin(conn) + 10)],
+      },
+      {
+        // Issue 11 item 3: exported, read by no rule.
+        name: 'PostgreSQLLongTransaction fires for a transaction open longer than %ds, for %s' % [lt.threshold, lt['for']],
+        interval: '1m',
+        input_series: [
+          t.series('pg_stat_activity_max_tx_duration', act('exporter:9187', 'idle in transaction'), '0+60x30'),
+          t.series('pg_stat_activity_max_tx_duration', act('exporter:9187', 'active'), '3x30'),
+        ],
+        alert_rule_test: [
+          t.silent(lt, lt.threshold / 60 + t.forMin(lt)),
+          t.fires(lt,
+                  lt.threshold / 60 + t.forMin(lt) + 1,
+                  i('exporter:9187') { datname: 'crm_db' },
+                  'The oldest transaction in database crm_db of PostgreSQL at exporter:9187 has been open for %dm 0s (threshold %s): it holds its locks and keeps vacuum from cleaning up. See pg_stat_activity (state, xact_start, query).' % [lt.threshold / 60 + t.forMin(lt) + 1, fmt.words('%dm' % (lt.threshold / 60))]),
+        ],
+      },
+      {
+        name: 'PostgreSQLLongTransaction ignores idle connections and short transactions',
+        interval: '1m',
+        input_series: [
+          t.series('pg_stat_activity_max_tx_duration', act('exporter:9187', 'idle'), '0+60x30'),
+          t.series('pg_stat_activity_max_tx_duration', act('exporter:9187', 'active'), '%dx30' % lt.threshold),
+        ],
+        alert_rule_test: [t.silent(lt, 25)],
       },
     ],
   }

@@ -11,10 +11,13 @@ function(c, a)
   // Bucket bounds around a threshold.
   local bounds(thr) = [thr * 0.5, thr, thr * 2, thr * 4];
   // Series of one histogram: `cum` requests a minute at or below each bound (+Inf last).
-  local hist(service, b, cum) = [
-    t.series('http_request_duration_seconds_bucket', { service: service, method: 'GET', route: '/api/contacts', le: le[0] }, '0+%dx30' % le[1])
+  // With its _count (the request rate the alerts require).
+  // `scale` multiplies every count (10: 1000 requests a minute, above minRequestRate from the
+  // first minute of the rate window; the quantiles do not change).
+  local hist(service, b, cum, scale=10) = [
+    t.series('http_request_duration_seconds_bucket', { service: service, method: 'GET', route: '/api/contacts', le: le[0] }, '0+%dx30' % (scale * le[1]))
     for le in std.mapWithIndex(function(i, x) [fmt.num(x), cum[i]], b) + [['+Inf', cum[std.length(cum) - 1]]]
-  ];
+  ] + [t.series('http_request_duration_seconds_count', { service: service, method: 'GET', route: '/api/contacts' }, '0+%dx30' % (scale * cum[std.length(cum) - 1]))];
   // histogram_quantile(q) over these buckets (the last bound holds every request).
   local quantile(q, b, cum) =
     local total = cum[std.length(cum) - 1];
@@ -81,6 +84,13 @@ function(c, a)
           t.silent(p50, t.forMin(p50)),
           t.fires(p50, t.forMin(p50) + 1, { service: 'auth' }, desc('p50', 'auth', v50, p50.threshold)),
         ],
+      },
+      {
+        // Issue 11 item 2: 2 requests a minute, both slow, paged HighLatencyP99.
+        name: 'Latency alerts do not fire below %s requests/s (2 requests a minute, all slower than every threshold)' % fmt.num(c.minRequestRate),
+        interval: '1m',
+        input_series: hist('gateway', [0.2, 0.5, 1, 2.5], [0, 0, 0, 2], 1),
+        alert_rule_test: [t.silent(p95, 20), t.silent(p99, 20), t.silent(p50, 20)],
       },
       {
         name: 'SlowRequestRate does not fire when 51% of requests are within its threshold',

@@ -1,4 +1,4 @@
-// promtool unit tests: PrometheusTooManyTimeSeries, PrometheusTargetScrapeFailed.
+// promtool unit tests: PrometheusTooManyTimeSeries, PrometheusTargetScrapeFailed, Watchdog.
 // Inputs are computed from the thresholds, windows and `for` of _config.
 local fmt = import '../lib/fmt.libsonnet';
 local t = import '../lib/promtool.libsonnet';
@@ -16,7 +16,13 @@ function(c, a)
   local share(m) =
     local s = ups[std.max(0, m - win):m + 1];
     1 - std.foldl(function(x, y) x + y, s, 0) / std.length(s);
-  local above(m) = share(m) > sf.threshold;
+  // Changes of up in the window at minute m (changes() over the same samples).
+  local changes(m) =
+    local s = ups[std.max(0, m - win):m + 1];
+    std.length([i for i in std.range(1, std.length(s) - 1) if s[i] != s[i - 1]]);
+  local above(m) = share(m) > sf.threshold && changes(m) > c.scrapeFailMinChanges;
+  local tu = a.TargetUnreachable;
+  local wd = a.Watchdog;
   // The first minute the alert fires: above the threshold for `for` in a row.
   local fire = [m for m in std.range(t.forMin(sf), 60) if std.length([x for x in std.range(m - t.forMin(sf), m) if !above(x)]) == 0][0];
   {
@@ -56,6 +62,29 @@ function(c, a)
         interval: '1m',
         input_series: [t.series('up', crm, '1 1 1 1 1 0 1x30')],
         alert_rule_test: [t.silent(sf, 8), t.silent(sf, 12)],
+      },
+      {
+        // Issue 11 item 2: after every recovery from an outage TargetUnreachable reported, the
+        // alert fired for most of its window.
+        name: 'PrometheusTargetScrapeFailed does not fire after the recovery from a %d-minute outage (TargetUnreachable fired during it)' % win,
+        interval: '1m',
+        input_series: [
+          t.series('up', crm, '1x10 0x%d 1x30' % (win - 1)),
+          t.series('up', { job: c.exporterJob, instance: 'exporter:9187' }, '1x60'),
+        ],
+        alert_rule_test: [
+          t.fires(tu, 10 + t.forMin(tu) + 1, crm, 'Prometheus has failed to scrape crm:3003 (job crm-service) for more than %s.' % fmt.words(tu['for'])),
+        ] + [t.silent(sf, 10 + win + k) for k in [1, 3, 5, 7, 9, 11]],
+      },
+      {
+        name: 'Watchdog always fires (after its %s)' % wd['for'],
+        interval: '1m',
+        input_series: [t.series('up', { job: c.exporterJob, instance: 'exporter:9187' }, '1x30')],
+        alert_rule_test: [
+          t.silent(wd, 0),
+          t.fires(wd, t.forMin(wd), {}, "This alert always fires (1): Alertmanager sends it to the dead-man's switch every minute, which pages when it stops arriving (Prometheus, its rules or Alertmanager are down). Never silence it."),
+          t.fires(wd, 25, {}, "This alert always fires (1): Alertmanager sends it to the dead-man's switch every minute, which pages when it stops arriving (Prometheus, its rules or Alertmanager are down). Never silence it."),
+        ],
       },
     ],
   }

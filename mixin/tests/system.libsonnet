@@ -13,13 +13,19 @@ function(c, a)
     t.series('node_filesystem_avail_bytes', labels, '%dx30' % t.round(s * share)),
     t.series('node_filesystem_size_bytes', labels, '%dx30' % s),
   ] + (if readonly == null then [] else [t.series('node_filesystem_readonly', labels, '%dx30' % readonly)]);
-  local desc(l, share) = 'Filesystem %s (%s, %s) on %s has only %s of its space available.' % [l.mountpoint, l.device, l.fstype, l.instance, fmt.pct(share)];
+  // One alert per filesystem (device), its mount points listed.
+  local desc(l, share, mounts=null) = 'Filesystem %s (%s) on %s, mounted at %s, has only %s of its space available.' % [l.device, l.fstype, l.instance, if mounts == null then l.mountpoint else std.join(', ', mounts), fmt.pct(share)];
+  local dev(l) = { job: l.job, instance: l.instance, device: l.device, fstype: l.fstype };
   local between = (low.threshold + crit.threshold) / 2;
   local below = crit.threshold - 0.02;
   local sda1 = fs('exporter:9187', '/dev/sda1', 'ext4', '/');
   local sdb1 = fs('exporter:9187', '/dev/sdb1', 'xfs', '/var/lib/docker');
   local tmp = fs('exporter:9187', 'tmpfs', 'tmpfs', '/tmp/x');
   local high = load.threshold * 1.25;
+  local i(name) = { job: c.exporterJob, instance: name };
+  local host = i('exporter:9187');
+  // The host probe's per-core CPU counters: one `idle` series per core.
+  local cores(l, n) = [t.series('node_cpu_seconds_total', l { cpu: std.toString(k), mode: 'idle' }, '0+50x30') for k in std.range(0, n - 1)];
   {
     tests: [
       {
@@ -28,7 +34,7 @@ function(c, a)
         input_series: disk(sda1, between),
         alert_rule_test: [
           t.silent(low, t.forMin(low) - 1),
-          t.fires(low, t.forMin(low), sda1, desc(sda1, between)),
+          t.fires(low, t.forMin(low), dev(sda1), desc(sda1, between)),
           t.silent(crit, 20),
         ],
       },
@@ -38,15 +44,15 @@ function(c, a)
         input_series: disk(sdb1, below),
         alert_rule_test: [
           t.silent(crit, t.forMin(crit) - 1),
-          t.fires(crit, t.forMin(crit), sdb1, desc(sdb1, below)),
-          t.fires(low, t.forMin(low), sdb1, desc(sdb1, below)),
+          t.fires(crit, t.forMin(crit), dev(sdb1), desc(sdb1, below)),
+          t.fires(low, t.forMin(low), dev(sdb1), desc(sdb1, below)),
         ],
       },
       {
         name: 'DiskSpaceLow fires without a readonly series (unknown is not read-only)',
         interval: '1m',
         input_series: disk(tmp, between, null, 10000000),
-        alert_rule_test: [t.fires(low, t.forMin(low), tmp, desc(tmp, between))],
+        alert_rule_test: [t.fires(low, t.forMin(low), dev(tmp), desc(tmp, between))],
       },
       {
         name: 'Disk alerts do not fire at exactly the threshold / 0.5 % above it, for read-only filesystems, size 0, or a short dip',
@@ -66,24 +72,32 @@ function(c, a)
         alert_rule_test: [t.silent(low, 10), t.silent(crit, 10)],
       },
       {
-        name: 'HighLoadAverage fires at load5 %s after %s' % [fmt.num(high), load['for']],
+        // Issue 11 item 2: `/` and /var/lib/docker on one device gave two alerts.
+        name: 'Disk alerts: two mount points of one device (/ and /var/lib/docker) are one alert',
         interval: '1m',
-        input_series: [t.series('node_load5', { job: c.exporterJob, instance: 'exporter:9187' }, '%sx30' % fmt.num(high))],
+        input_series: disk(fs('exporter:9187', '/dev/vda', 'ext4', '/'), below)
+                      + disk(fs('exporter:9187', '/dev/vda', 'ext4', '/var/lib/docker'), below),
         alert_rule_test: [
-          t.silent(load, t.forMin(load) - 1),
-          t.fires(load,
-                  t.forMin(load),
-                  { job: c.exporterJob, instance: 'exporter:9187' },
-                  'The 5-minute load average of exporter:9187 is %s (threshold %s).' % [std.format('%.4g', high), fmt.num(load.threshold)]),
+          t.fires(crit, t.forMin(crit) + 1, dev(fs('exporter:9187', '/dev/vda', 'ext4', '/')), desc(fs('exporter:9187', '/dev/vda', 'ext4', '/'), below, ['/', '/var/lib/docker'])),
         ],
       },
       {
-        name: 'HighLoadAverage does not fire at exactly the threshold nor on a burst shorter than its `for`',
+        name: 'HighLoadAverage fires at load5 %s per core (%s on 2 cores) after %s' % [fmt.num(high), fmt.num(2 * high), load['for']],
         interval: '1m',
-        input_series: [
-          t.series('node_load5', { job: c.exporterJob, instance: 'a:9187' }, '%sx30' % fmt.num(load.threshold)),
-          t.series('node_load5', { job: c.exporterJob, instance: 'b:9187' }, '1 %sx%d 1x20' % [fmt.num(load.threshold * 2.5), t.forMin(load) - 1]),
+        input_series: cores(host, 2) + [t.series('node_load5', host, '%sx30' % fmt.num(2 * high))],
+        alert_rule_test: [
+          t.silent(load, t.forMin(load) - 1),
+          t.fires(load, t.forMin(load), host, 'The 5-minute load average of exporter:9187 is %s per CPU core (threshold %s per core).' % [std.format('%.4g', high), fmt.num(load.threshold)]),
         ],
+      },
+      {
+        // Issue 11 item 2: load5 = 4 on a 16-core host fired.
+        name: 'HighLoadAverage does not fire at load5 4 on 16 cores, at exactly the threshold, on a short burst, or without a core count',
+        interval: '1m',
+        input_series: cores(host, 16) + [t.series('node_load5', host, '4x30')]
+                      + cores(i('a:9187'), 2) + [t.series('node_load5', i('a:9187'), '%sx30' % fmt.num(2 * load.threshold))]
+                      + cores(i('b:9187'), 2) + [t.series('node_load5', i('b:9187'), '1 %sx%d 1x20' % [fmt.num(load.threshold * 5), t.forMin(load) - 1])]
+                      + [t.series('node_load5', i('c:9187'), '50x30')],
         alert_rule_test: [t.silent(load, t.forMin(load)), t.silent(load, t.forMin(load) + 5)],
       },
     ],

@@ -2,8 +2,11 @@
 //! scrape it over HTTP, read samples, and start private dependency instances.
 #![allow(dead_code)]
 
+pub mod image;
 pub mod mixin;
 pub mod proxy;
+pub mod stack;
+pub mod standins;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::config::{
     Address, ConfigError, Global, HttpUrl, Pattern, Schemes, Secret, opt_duration,
@@ -40,9 +41,12 @@ pub struct RabbitmqTarget {
     pub name: String,
     /// AMQP address used for the handshake check.
     pub amqp_url: AmqpUrl,
-    /// The rabbitmq_prometheus plugin's address.
+    /// The rabbitmq_prometheus plugin's base address (the probe appends `/metrics/detailed`).
+    #[serde(deserialize_with = "prometheus_base_url")]
     pub prometheus_url: HttpUrl,
-    /// The management plugin's address (used when `queue_source: management`).
+    /// The management plugin's base address (the probe appends `/api/queues`; used when
+    /// `queue_source: management`).
+    #[serde(deserialize_with = "management_base_url")]
     pub management_url: HttpUrl,
     /// User for AMQP and the management API.
     pub username: String,
@@ -111,4 +115,19 @@ impl Target for RabbitmqTarget {
     fn build(&self, global: &Global, first: bool) -> Arc<dyn Probe> {
         Arc::new(super::RabbitmqProbe::new(self.clone(), global.timeout, first))
     }
+}
+
+/// `prometheus_url`: an HTTP address that is a base address, not an endpoint (checked while
+/// parsing, so the error carries the file, line and key).
+fn prometheus_base_url<'de, D: Deserializer<'de>>(d: D) -> Result<HttpUrl, D::Error> {
+    let u = HttpUrl::deserialize(d)?;
+    super::check_base_url(u.url(), super::BaseUrl::Prometheus).map_err(D::Error::custom)?;
+    Ok(u)
+}
+
+/// `management_url`: an HTTP address that is a base address, not an endpoint.
+fn management_base_url<'de, D: Deserializer<'de>>(d: D) -> Result<HttpUrl, D::Error> {
+    let u = HttpUrl::deserialize(d)?;
+    super::check_base_url(u.url(), super::BaseUrl::Management).map_err(D::Error::custom)?;
+    Ok(u)
 }

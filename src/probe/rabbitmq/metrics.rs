@@ -33,5 +33,18 @@ pub const NEXO_EXPORTER_RABBITMQ_QUEUES_DROPPED: Desc = Desc::gauge(
     "Queues matching the include/exclude filters left out by max_queues in the last collection.",
 );
 
+/// `nexo_exporter_rabbitmq_amqp_up`.
+pub const NEXO_EXPORTER_RABBITMQ_AMQP_UP: Desc = Desc::gauge(
+    "nexo_exporter_rabbitmq_amqp_up",
+    &[],
+    "Whether the broker answered an AMQP round trip in the last collection (one half of rabbitmq_up).",
+);
+/// `nexo_exporter_rabbitmq_queue_source_up`.
+pub const NEXO_EXPORTER_RABBITMQ_QUEUE_SOURCE_UP: Desc = Desc::gauge(
+    "nexo_exporter_rabbitmq_queue_source_up",
+    &[],
+    "Whether the per-queue HTTP source (metrics or management plugin) answered in the last collection (the other half of rabbitmq_up).",
+);
+
 /// Every metric this probe produces, in declaration order.
-pub const ALL: &[Desc] = &[RABBITMQ_UP, RABBITMQ_QUEUE_MESSAGES_UNACKED, RABBITMQ_QUEUE_MESSAGES_READY, RABBITMQ_QUEUE_CONSUMERS, NEXO_EXPORTER_RABBITMQ_QUEUES_DROPPED];
+pub const ALL: &[Desc] = &[RABBITMQ_UP, RABBITMQ_QUEUE_MESSAGES_UNACKED, RABBITMQ_QUEUE_MESSAGES_READY, RABBITMQ_QUEUE_CONSUMERS, NEXO_EXPORTER_RABBITMQ_QUEUES_DROPPED, NEXO_EXPORTER_RABBITMQ_AMQP_UP, NEXO_EXPORTER_RABBITMQ_QUEUE_SOURCE_UP];

@@ -47,6 +47,43 @@ use self::parse::QueueStats;
 /// Most bytes read from the per-queue source (about 40 000 queues of detailed metrics).
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
 
+/// Which of the two RabbitMQ HTTP base addresses a URL is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaseUrl {
+    /// `prometheus_url`: the rabbitmq_prometheus plugin; the probe appends `/metrics/detailed`.
+    Prometheus,
+    /// `management_url`: the management plugin; the probe appends `/api/queues`.
+    Management,
+}
+
+/// Rejects a base address that already ends in the endpoint the probe appends (for
+/// `prometheus_url`: `/metrics` or anything under it; for `management_url`: `/api` or anything
+/// under it), which would make every request a 404 and `rabbitmq_up` 0 for good. The message
+/// shows the address to write instead. Other paths (a reverse-proxy prefix) are kept.
+pub fn check_base_url(url: &url::Url, kind: BaseUrl) -> Result<(), String> {
+    let (endpoint, appended) = match kind {
+        BaseUrl::Prometheus => ("/metrics", "/metrics/detailed"),
+        BaseUrl::Management => ("/api", "/api/queues"),
+    };
+    let path = url.path().trim_end_matches('/');
+    let cut = path.match_indices(endpoint).map(|(i, _)| i).find(|&i| {
+        let rest = &path[i + endpoint.len()..];
+        rest.is_empty() || rest.starts_with('/')
+    });
+    let Some(cut) = cut else {
+        return Ok(());
+    };
+    let mut base = url.clone();
+    base.set_path(&path[..cut]);
+    base.set_query(None);
+    let base = crate::config::redact_url(base.as_str());
+    let base = base.trim_end_matches('/');
+    Err(format!(
+        "{:?} is an endpoint, not a base address: the probe appends {appended} itself; write {base}",
+        crate::config::redact_url(url.as_str())
+    ))
+}
+
 /// A connection attempt still unfinished after this long is abandoned and its socket shut.
 pub const CONNECT_CAP: Duration = Duration::from_secs(30);
 
@@ -303,9 +340,19 @@ impl RabbitmqProbe {
             self.fetch_queues(deadline),
             self.node_families(deadline)
         );
+        // Which half answered, exported even when the probe fails, so that an alert can say
+        // what is down (the broker, or only its metrics plugin).
+        let mut parts = MetricSet::new();
+        let up = |ok: bool| if ok { 1.0 } else { 0.0 };
+        parts.put(&metrics::NEXO_EXPORTER_RABBITMQ_AMQP_UP, vec![], up(amqp.is_ok()));
+        parts.put(&metrics::NEXO_EXPORTER_RABBITMQ_QUEUE_SOURCE_UP, vec![], up(queues.is_ok()));
         let (queues, identity) = match (amqp, queues) {
-            (Err(e), _) => return Err(e),
-            (Ok(()), Err(e)) => return Err(e),
+            (Err(e), _) | (Ok(()), Err(e)) => {
+                return Err(ProbeError::FailedWith {
+                    reason: e.to_string(),
+                    metrics: Box::new(parts),
+                });
+            }
             (Ok(()), Ok(q)) => q,
         };
         let (kept, dropped) = parse::select(
@@ -314,7 +361,7 @@ impl RabbitmqProbe {
             self.config.queue_exclude.as_ref(),
             self.config.max_queues,
         );
-        let mut set = MetricSet::new();
+        let mut set = parts;
         // identity/build info come with both responses; keep one copy.
         if node.get("rabbitmq_identity_info").is_none() {
             set.merge(identity);
@@ -443,5 +490,76 @@ impl Probe for RabbitmqProbe {
     }
     fn collect(&self, deadline: Instant) -> ProbeFuture<'_> {
         Box::pin(self.run(deadline))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(s: &str, kind: BaseUrl) -> Result<(), String> {
+        check_base_url(&url::Url::parse(s).unwrap(), kind)
+    }
+
+    #[test]
+    fn base_addresses_pass_and_endpoints_are_rejected_with_the_right_form() {
+        for ok in [
+            "http://rabbitmq:15692",
+            "http://rabbitmq:15692/",
+            "https://mq.example/rabbitmq",
+            "http://rabbitmq:15692/metricsproxy",
+        ] {
+            assert_eq!(check(ok, BaseUrl::Prometheus), Ok(()), "{ok}");
+        }
+        for ok in [
+            "http://rabbitmq:15672",
+            "https://mq.example/mgmt/",
+            "http://h/apis",
+        ] {
+            assert_eq!(check(ok, BaseUrl::Management), Ok(()), "{ok}");
+        }
+        let cases = [
+            (
+                BaseUrl::Prometheus,
+                "http://rabbitmq:15692/metrics",
+                "write http://rabbitmq:15692",
+            ),
+            (
+                BaseUrl::Prometheus,
+                "http://rabbitmq:15692/metrics/",
+                "write http://rabbitmq:15692",
+            ),
+            (
+                BaseUrl::Prometheus,
+                "http://rabbitmq:15692/metrics/detailed?family=x",
+                "write http://rabbitmq:15692",
+            ),
+            (
+                BaseUrl::Prometheus,
+                "https://mq.example/rabbitmq/metrics/per-object",
+                "write https://mq.example/rabbitmq",
+            ),
+            (
+                BaseUrl::Management,
+                "http://rabbitmq:15672/api",
+                "write http://rabbitmq:15672",
+            ),
+            (
+                BaseUrl::Management,
+                "http://rabbitmq:15672/api/queues",
+                "write http://rabbitmq:15672",
+            ),
+            (
+                BaseUrl::Management,
+                "http://u:pw@mq.example/mgmt/api/",
+                "write http://u:<secret>@mq.example/mgmt",
+            ),
+        ];
+        for (kind, url, want) in cases {
+            let e = check(url, kind).unwrap_err();
+            assert!(e.ends_with(want), "{url}: {e}");
+            assert!(e.contains("appends /"), "{e}");
+            assert!(!e.contains("pw"), "{e}");
+        }
     }
 }
