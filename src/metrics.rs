@@ -5,6 +5,7 @@
 //! prometheus-client encoders, in OpenMetrics 1.0 or the classic 0.0.4 text format.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
@@ -84,9 +85,12 @@ pub struct Family {
 }
 
 /// An ordered collection of families, merged by name.
+///
+/// The families sit behind an `Arc`, so handing the set to the encoder (which needs an owned
+/// collector) does not copy every sample; building copies only when the set is shared.
 #[derive(Debug, Clone, Default)]
 pub struct MetricSet {
-    families: BTreeMap<String, Family>,
+    families: Arc<BTreeMap<String, Family>>,
 }
 
 /// Builds a label set from string pairs.
@@ -105,7 +109,7 @@ impl MetricSet {
 
     /// Declares a family (idempotent) and returns it for adding samples.
     pub fn family(&mut self, name: &str, help: &str, kind: Kind) -> &mut Family {
-        self.families
+        Arc::make_mut(&mut self.families)
             .entry(name.to_string())
             .or_insert_with(|| Family {
                 name: name.to_string(),
@@ -150,11 +154,17 @@ impl MetricSet {
 
     /// Moves every family of `other` into this set, merging samples of equal names.
     pub fn merge(&mut self, other: MetricSet) {
-        for (name, fam) in other.families {
-            match self.families.get_mut(&name) {
+        let other = Arc::try_unwrap(other.families).unwrap_or_else(|shared| (*shared).clone());
+        if self.families.is_empty() {
+            self.families = Arc::new(other);
+            return;
+        }
+        let mine = Arc::make_mut(&mut self.families);
+        for (name, fam) in other {
+            match mine.get_mut(&name) {
                 Some(existing) => existing.samples.extend(fam.samples),
                 None => {
-                    self.families.insert(name, fam);
+                    mine.insert(name, fam);
                 }
             }
         }
@@ -177,7 +187,7 @@ impl MetricSet {
 
     /// Renders the set in the OpenMetrics 1.0 text format (ends with `# EOF`).
     pub fn encode_openmetrics(&self) -> String {
-        let mut out = String::with_capacity(self.sample_count() * 80 + 64);
+        let mut out = String::with_capacity(self.sample_count() * 160 + 64);
         let registry = self.registry();
         // Writing into a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut out, &registry);
@@ -186,7 +196,7 @@ impl MetricSet {
 
     /// Renders the set in the classic Prometheus text format 0.0.4.
     pub fn encode_text(&self) -> String {
-        let mut out = String::with_capacity(self.sample_count() * 80 + 64);
+        let mut out = String::with_capacity(self.sample_count() * 160 + 64);
         let registry = self.registry();
         let _ = prometheus_client::encoding::prometheus_text::encode(&mut out, &registry);
         out

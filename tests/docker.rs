@@ -9,7 +9,7 @@ mod common;
 use common::*;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 static SEQ: AtomicUsize = AtomicUsize::new(0);
 
@@ -311,6 +311,52 @@ fn limits_usage_and_identity_agree_with_docker() {
         (shown - ws).abs() <= 0.1 * ws + 256.0 * 1024.0,
         "docker stats {stats} vs working set {ws}"
     );
+
+    // cAdvisor's families: CFS quota/period (µs), shares, throttling counters only with a
+    // quota, last seen, and the network counters of the container's own namespace.
+    assert_eq!(by_name(&body, "container_spec_cpu_quota", l), Some(50000.0));
+    assert_eq!(
+        by_name(&body, "container_spec_cpu_period", l),
+        Some(100000.0)
+    );
+    assert!(by_name(&body, "container_spec_cpu_shares", l).is_some_and(|v| v > 0.0));
+    assert!(by_name(&body, "container_cpu_cfs_periods_total", l).is_some());
+    assert!(by_name(&body, "container_cpu_cfs_throttled_periods_total", l).is_some());
+    assert!(by_name(&body, "container_cpu_cfs_throttled_seconds_total", l).is_some());
+    assert_eq!(by_name(&body, "container_spec_cpu_quota", &free.0), None);
+    assert_eq!(
+        by_name(&body, "container_cpu_cfs_periods_total", &free.0),
+        None
+    );
+    assert_eq!(
+        by_name(&body, "container_spec_cpu_period", &free.0),
+        Some(100000.0)
+    );
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    let seen = by_name(&body, "container_last_seen", l).unwrap();
+    assert!((now - seen).abs() < 60.0, "last seen {seen}, now {now}");
+    let rx = by_name_with(
+        &body,
+        "container_network_receive_packets_total",
+        l,
+        "interface",
+        "eth0",
+    );
+    assert!(rx.is_some(), "eth0 of the container's namespace");
+    assert!(
+        !body.contains("interface=\"lo\""),
+        "lo is left out as cAdvisor does"
+    );
+    // Switched off, the cgroup/procfs reads and their families go; usage stays.
+    let off = Exporter::start(&format!("{}  cadvisor_metrics: false\n", config(t)), &[]);
+    let body = scrape_until(&off, 20, "usage without cAdvisor families", |b| {
+        by_name(b, "container_cpu_usage_seconds_total", l).is_some()
+    });
+    assert_eq!(by_name(&body, "container_spec_cpu_quota", l), None);
+    assert!(by_name(&body, "container_last_seen", l).is_some());
 }
 
 /// Parses the docker CLI's sizes: `452KiB`, `1.5MiB`, `0B`.

@@ -508,10 +508,154 @@ fn agrees_with_postgres_exporter() {
     for m in [
         "pg_settings_max_connections",
         "pg_settings_superuser_reserved_connections",
+        "pg_settings_max_locks_per_transaction",
+        "pg_settings_autovacuum_vacuum_scale_factor",
+        "pg_settings_autovacuum_vacuum_threshold",
     ] {
         assert_eq!(sample(&ours, m, &[]), sample(&theirs_text, m, &[]), "{m}");
     }
+    // The statistics families postgres_exporter 0.11 serves by default: same label names
+    // (but `server`), and the test database's backends counted alike.
+    let dbl = [("datname", db.0.as_str())];
+    assert_eq!(
+        sample(&ours, "pg_stat_database_numbackends", &dbl),
+        Some(3.0)
+    );
+    assert_eq!(
+        sample(&ours, "pg_stat_database_numbackends", &dbl),
+        sample(&theirs_text, "pg_stat_database_numbackends", &dbl)
+    );
+    for name in [
+        "pg_stat_database_numbackends",
+        "pg_stat_database_tup_fetched",
+        "pg_stat_database_xact_commit",
+        "pg_stat_database_deadlocks",
+        "pg_stat_database_blks_hit",
+        "pg_locks_count",
+    ] {
+        // 0.11's legacy builtin queries add `server` (host:port); its later collectors, whose
+        // names we follow, do not.
+        let names = |t: &str| -> std::collections::BTreeSet<String> {
+            samples(t, name)
+                .into_iter()
+                .flat_map(|(l, _)| l.into_iter().map(|(k, _)| k))
+                .filter(|k| k != "server")
+                .collect()
+        };
+        assert!(!names(&ours).is_empty(), "{name} missing");
+        assert_eq!(names(&ours), names(&theirs_text), "label names of {name}");
+    }
+    assert_eq!(
+        sample(
+            &ours,
+            "pg_locks_count",
+            &[("datname", db.0.as_str()), ("mode", "accessexclusivelock")]
+        ),
+        Some(0.0)
+    );
+    assert_eq!(
+        sample(&ours, "pg_exporter_last_scrape_error", &[]),
+        Some(0.0)
+    );
     drop(s);
+}
+
+/// Runs `sql` with psql as `postgres` in database `db` of the shared server.
+fn psql_in(db: &str, sql: &str) -> Option<String> {
+    let out = std::process::Command::new("psql")
+        .args([
+            "-X",
+            "-At",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            "5432",
+        ])
+        .args(["-U", "postgres", "-d", db, "-c", sql])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+#[test]
+fn statistics_families_of_the_connected_database() {
+    let db = TempDb::new();
+    let dsn = format!("host=127.0.0.1 port=5432 user=postgres dbname={}", db.0);
+    psql_in(
+        &db.0,
+        "CREATE TABLE big (i int); INSERT INTO big SELECT generate_series(1, 10); \
+         DELETE FROM big WHERE i <= 3; CREATE TABLE small (i int); INSERT INTO small VALUES (1);",
+    )
+    .unwrap();
+    let app = unique("nexo-t-app");
+    let ex = Exporter::start(
+        &config(&format!(
+            "  - name: main\n    dbname: {}\n    max_tables: 1\n",
+            db.0
+        )),
+        &[],
+    );
+    let s = Sessions::open(&dsn, 1, &app);
+    // Table statistics reach the views within about a second.
+    let t = [("relname", "big"), ("schemaname", "public")];
+    let body = wait_for(Duration::from_secs(20), || {
+        let b = ex.scrape();
+        (sample(&b, "pg_stat_user_tables_n_live_tup", &t) == Some(7.0)
+            && sample(&b, "pg_stat_user_tables_n_dead_tup", &t) == Some(3.0)
+            && sample(
+                &b,
+                "pg_stat_activity_application_count",
+                &[("application_name", &app)],
+            ) == Some(1.0))
+        .then_some(b)
+    })
+    .unwrap_or_else(|| panic!("never saw the table figures:\n{}", ex.scrape()));
+    assert_eq!(
+        sample(
+            &body,
+            "pg_stat_user_tables_n_tup_ins",
+            &[("relname", "big"), ("datname", &db.0)]
+        ),
+        Some(10.0)
+    );
+    // max_tables 1: the larger table only, the other counted as dropped.
+    assert!(
+        sample(
+            &body,
+            "pg_stat_user_tables_n_live_tup",
+            &[("relname", "small")]
+        )
+        .is_none()
+    );
+    assert_eq!(
+        sample(&body, "nexo_exporter_pg_stat_user_tables_dropped", &[]),
+        Some(1.0)
+    );
+    assert_eq!(sample(&body, "pg_replication_is_replica", &[]), Some(0.0));
+    let start: f64 = shared_psql("SELECT extract(epoch FROM pg_postmaster_start_time())")
+        .trim()
+        .parse()
+        .unwrap();
+    let ours = sample(&body, "pg_postmaster_start_time_seconds", &[]).unwrap();
+    assert!((ours - start).abs() < 0.001, "{ours} vs {start}");
+    assert!(sample(&body, "pg_stat_bgwriter_buffers_alloc_total", &[]).is_some());
+    // The application's connection goes away: it is reported with 0, not dropped.
+    drop(s);
+    let gone = wait_for(Duration::from_secs(10), || {
+        let b = ex.scrape();
+        (sample(
+            &b,
+            "pg_stat_activity_application_count",
+            &[("application_name", &app)],
+        ) == Some(0.0))
+        .then_some(())
+    });
+    assert!(gone.is_some(), "{}", ex.scrape());
 }
 
 #[test]

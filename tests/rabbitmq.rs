@@ -283,6 +283,110 @@ fn plugin_detailed() -> String {
     .text()
 }
 
+/// Every `rabbitmq_*` family of `text` (plus `erlang_vm_dist_node_state`) with its TYPE and
+/// the union of its label names.
+fn plugin_families(text: &str) -> BTreeMap<String, (String, std::collections::BTreeSet<String>)> {
+    let mut out: BTreeMap<String, (String, std::collections::BTreeSet<String>)> = BTreeMap::new();
+    for line in text.lines() {
+        let Some(decl) = line.strip_prefix("# TYPE ") else {
+            continue;
+        };
+        let Some((name, ty)) = decl.split_once(' ') else {
+            continue;
+        };
+        // Families declared without a sample (single node, no queue) have nothing to serve.
+        if !(name.starts_with("rabbitmq_") || name == "erlang_vm_dist_node_state")
+            || samples(text, name).is_empty()
+        {
+            continue;
+        }
+        let names = samples(text, name)
+            .into_iter()
+            .flat_map(|(l, _)| l.into_iter().map(|(k, _)| k))
+            .collect();
+        out.insert(name.to_string(), (ty.to_string(), names));
+    }
+    out
+}
+
+#[test]
+fn plugin_identity_and_node_families_as_the_plugin_serves_them() {
+    let ex = Exporter::start(
+        &format!("{BASE}rabbitmq:\n  - name: mq-{}\n", unique()),
+        &[],
+    );
+    let ours = ex.scrape();
+    assert_eq!(sample(&ours, "rabbitmq_up", &[]), Some(1.0), "{}", ex.log());
+    let plugin = http(PLUGIN.parse().unwrap(), "GET", "/metrics", &[])
+        .unwrap()
+        .text();
+    for name in ["rabbitmq_identity_info", "rabbitmq_build_info"] {
+        assert_eq!(samples(&ours, name), samples(&plugin, name), "{name}");
+        assert_eq!(samples(&ours, name).len(), 1, "{name}");
+    }
+    // Every gauge, counter and untyped family of the plugin's aggregated /metrics is ours with
+    // the same label names, except the three this exporter serves per queue instead.
+    let (o, p) = (plugin_families(&ours), plugin_families(&plugin));
+    let mut missing = Vec::new();
+    for (name, (ty, labels)) in &p {
+        if !matches!(ty.as_str(), "gauge" | "counter" | "untyped")
+            || matches!(
+                name.as_str(),
+                "rabbitmq_queue_messages_ready"
+                    | "rabbitmq_queue_messages_unacked"
+                    | "rabbitmq_queue_consumers"
+            )
+        {
+            continue;
+        }
+        match o.get(name) {
+            Some((_, l)) if l == labels => {}
+            other => missing.push(format!("{name}: plugin {labels:?}, ours {other:?}")),
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+    for name in [
+        "rabbitmq_process_max_fds",
+        "rabbitmq_resident_memory_limit_bytes",
+        "rabbitmq_disk_space_available_limit_bytes",
+        "rabbitmq_alarms_memory_used_watermark",
+        "rabbitmq_alarms_free_disk_space_watermark",
+        "rabbitmq_alarms_file_descriptor_limit",
+    ] {
+        assert_eq!(
+            sample(&ours, name, &[]),
+            sample(&plugin, name, &[]),
+            "{name}"
+        );
+    }
+    for name in [
+        "rabbitmq_connections",
+        "rabbitmq_channels",
+        "rabbitmq_queues",
+        "rabbitmq_process_open_fds",
+        "rabbitmq_process_resident_memory_bytes",
+        "rabbitmq_disk_space_available_bytes",
+    ] {
+        assert!(sample(&ours, name, &[]).is_some(), "{name}");
+    }
+
+    // Switched off, only identity and build info (from the detailed endpoint) remain.
+    let off = Exporter::start(
+        &format!(
+            "{BASE}rabbitmq:\n  - name: mq-{}\n    node_metrics: false\n",
+            unique()
+        ),
+        &[],
+    );
+    let body = off.scrape();
+    assert_eq!(sample(&body, "rabbitmq_up", &[]), Some(1.0));
+    assert_eq!(
+        samples(&body, "rabbitmq_identity_info"),
+        samples(&plugin, "rabbitmq_identity_info")
+    );
+    assert!(samples(&body, "rabbitmq_connections").is_empty());
+}
+
 #[test]
 fn per_queue_values_match_the_broker_for_200_queues() {
     let u = unique();
@@ -329,6 +433,18 @@ fn per_queue_values_match_the_broker_for_200_queues() {
         sample(&body, "nexo_exporter_rabbitmq_queues_dropped", &[]),
         Some(0.0)
     );
+    // The same figures under the plugin's own detailed names, and its total queue depth.
+    assert_eq!(
+        exported_figures(&body, "rabbitmq_detailed_queue_", &prefix),
+        ours
+    );
+    for (q, (ready, unacked, _)) in &ours {
+        assert_eq!(
+            sample(&body, "rabbitmq_detailed_queue_messages", &[("queue", q)]),
+            Some(ready + unacked),
+            "{q}"
+        );
+    }
 
     // The management API as source (served on /probe) agrees with the management API.
     let mgmt = wait_for(Duration::from_secs(30), || {

@@ -354,6 +354,8 @@ fn agrees_with_redis_exporter() {
         Command::new(bin)
             .arg(format!("--redis.addr=redis://127.0.0.1:{port}"))
             .arg(format!("--web.listen-address=127.0.0.1:{their_port}"))
+            // We serve redis_total_system_memory_bytes by default; redis_exporter on request.
+            .arg("--include-system-metrics")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -388,6 +390,74 @@ fn agrees_with_redis_exporter() {
         sample(&theirs, "redis_uptime_in_seconds", &[]).unwrap(),
     );
     assert!((a - b).abs() <= 2.0, "{a} vs {b}");
+    for m in [
+        "redis_config_maxmemory",
+        "redis_config_maxclients",
+        "redis_total_system_memory_bytes",
+    ] {
+        assert_eq!(sample(&ours, m, &[]), sample(&theirs, m, &[]), "{m}");
+    }
+    assert_eq!(
+        sample(&ours, "redis_instance_info", &[("role", "master")]),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(&ours, "redis_db_keys", &[("db", "db0")]),
+        sample(&theirs, "redis_db_keys", &[("db", "db0")])
+    );
+    let (ours_fams, theirs_fams) = (label_names(&ours), label_names(&theirs));
+    // Ours only: hz/configured_hz, which redis_exporter serves from later releases than
+    // Debian's 1.45; redis_instance_info gains master_replid there too.
+    for (name, labels) in &ours_fams {
+        if matches!(name.as_str(), "redis_hz" | "redis_configured_hz") {
+            continue;
+        }
+        let theirs = theirs_fams
+            .get(name)
+            .unwrap_or_else(|| panic!("{name}: not served by redis_exporter"));
+        let mut ours = labels.clone();
+        if name == "redis_instance_info" {
+            ours.remove("master_replid");
+        }
+        assert_eq!(&ours, theirs, "label names of {name}");
+    }
+    // Theirs only: its own scrape bookkeeping, the latency summary, slowlog and key groups.
+    for name in theirs_fams.keys() {
+        if name.starts_with("redis_exporter_")
+            || name.starts_with("redis_latency_percentiles_usec")
+            || name.starts_with("redis_slowlog_")
+            || matches!(
+                name.as_str(),
+                "redis_target_scrape_request_errors_total"
+                    | "redis_last_slow_execution_duration_seconds"
+                    | "redis_last_key_groups_scrape_duration_milliseconds"
+            )
+        {
+            continue;
+        }
+        assert!(
+            ours_fams.contains_key(name),
+            "{name}: served by redis_exporter, not by us"
+        );
+    }
+}
+
+/// Every `redis_*` family in `text` with the union of its label names.
+fn label_names(
+    text: &str,
+) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut out: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for line in text.lines().filter(|l| l.starts_with("redis_")) {
+        let name = line.split(['{', ' ']).next().unwrap_or("").to_string();
+        for (l, _) in samples(text, &name) {
+            out.entry(name.clone())
+                .or_default()
+                .extend(l.into_iter().map(|(k, _)| k));
+        }
+        out.entry(name).or_default();
+    }
+    out
 }
 
 #[test]

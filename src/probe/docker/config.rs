@@ -32,6 +32,12 @@ pub struct DockerConfig {
     pub stats_source: StatsSource,
     /// The host's cgroup mount as the exporter sees it (`/host/sys/fs/cgroup` in a container).
     pub cgroup_root: PathBuf,
+    /// The host's procfs, for each container's network counters (`<procfs>/<pid>/net/dev`;
+    /// needs the host's PID namespace when the exporter runs in a container).
+    pub procfs: PathBuf,
+    /// Also serve cAdvisor's CPU quota/shares, CFS throttling, network and block-I/O families
+    /// (about eight more cgroup/procfs reads per running container and scrape).
+    pub cadvisor_metrics: bool,
     /// Deadline of this probe (default: `global.timeout`).
     #[serde(with = "opt_duration")]
     pub timeout: Option<Duration>,
@@ -63,6 +69,8 @@ impl Default for DockerConfig {
             stats_concurrency: 8,
             stats_source: StatsSource::Auto,
             cgroup_root: PathBuf::from("/sys/fs/cgroup"),
+            procfs: PathBuf::from("/proc"),
+            cadvisor_metrics: true,
             timeout: None,
         }
     }

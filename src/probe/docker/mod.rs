@@ -7,6 +7,7 @@
 //! scrapes; it reconnects when the stream ends, and its counters outlive dockerd restarts.
 //! Semantics: docs/containers.md. Pure parsing lives in [`parse`], counting in [`tracker`].
 
+pub mod cadvisor;
 pub mod parse;
 pub mod tracker;
 
@@ -359,6 +360,8 @@ struct Sample {
     /// Whether `inspect` is fresh (counted by the tracker) rather than cached.
     fresh: bool,
     usage: Option<Usage>,
+    /// cAdvisor's CPU settings, throttling, block I/O and network (cgroup files only).
+    extra: Option<cadvisor::Extra>,
 }
 
 /// What the probe keeps from a container's inspect answer (public for the fuzz targets).
@@ -366,6 +369,7 @@ pub struct Inspected {
     /// The fields the restart and OOM tracker uses.
     pub obs: Observation,
     exit_code: i64,
+    pid: i64,
     health: String,
     cpu_limit: f64,
     memory_limit: f64,
@@ -391,11 +395,49 @@ pub fn inspected(r: &bollard::models::ContainerInspectResponse) -> Inspected {
             finished_at: st.finished_at.clone().unwrap_or_default(),
         },
         exit_code: st.exit_code.unwrap_or(0),
+        pid: st.pid.unwrap_or(0),
         health,
         cpu_limit: parse::cpu_limit_cores(hc.nano_cpus, hc.cpu_quota, hc.cpu_period),
         memory_limit: parse::memory_limit_bytes(hc.memory),
         cgroup_parent: hc.cgroup_parent.unwrap_or_default(),
     }
+}
+
+/// The container's cgroup directories for [`cadvisor::read`], `None` when not there.
+pub fn cgroup_dirs(root: &Path, id: &str, parent: &str) -> Option<cadvisor::CgroupDirs> {
+    let parents: Vec<String> = if parent.is_empty() || parent == "/docker" {
+        vec!["docker".into(), format!("system.slice/docker-{id}.scope")]
+    } else {
+        vec![parent.trim_start_matches('/').to_string()]
+    };
+    let v2 = root.join("cgroup.controllers").exists();
+    for p in &parents {
+        let sub = |ctl: Option<&str>| {
+            let base = ctl
+                .map(|c| root.join(c))
+                .unwrap_or_else(|| root.to_path_buf());
+            if p.ends_with(".scope") {
+                base.join(p)
+            } else {
+                base.join(p).join(id)
+            }
+        };
+        if v2 {
+            let d = sub(None);
+            if d.is_dir() {
+                return Some(cadvisor::CgroupDirs::V2(d));
+            }
+        } else {
+            let cpu = sub(Some("cpu"));
+            if cpu.is_dir() {
+                return Some(cadvisor::CgroupDirs::V1 {
+                    cpu,
+                    blkio: sub(Some("blkio")),
+                });
+            }
+        }
+    }
+    None
 }
 
 /// Reads usage from the host's cgroup files, `None` when the container's cgroup is not there.
@@ -528,9 +570,12 @@ impl DockerProbe {
 
         let source = self.config.stats_source;
         let root = self.config.cgroup_root.clone();
+        let procfs = self.config.procfs.clone();
+        let cadvisor = self.config.cadvisor_metrics;
         let fetches = selected.into_iter().map(|(id, key, state)| {
             let docker = docker.clone();
             let root = root.clone();
+            let procfs = procfs.clone();
             async move {
                 let (cached, stamp) = shared.cache.lock().expect("cache lock").get(&id, &state);
                 let fresh = cached.is_none();
@@ -561,6 +606,7 @@ impl DockerProbe {
                     }
                 };
                 let mut usage = None;
+                let mut extra = None;
                 if state == "running" || state == "paused" {
                     let parent = inspect
                         .as_ref()
@@ -568,6 +614,10 @@ impl DockerProbe {
                         .unwrap_or("");
                     if source != StatsSource::Api {
                         usage = cgroup_usage(&root, &id, parent);
+                        if let Some(dirs) = cgroup_dirs(&root, &id, parent).filter(|_| cadvisor) {
+                            let pid = inspect.as_ref().map(|i| i.pid).unwrap_or(0);
+                            extra = Some(cadvisor::read(&root, dirs, &procfs, pid));
+                        }
                     }
                     if usage.is_none() && source != StatsSource::Cgroup {
                         usage = api_usage(&docker, &id).await.unwrap_or(None);
@@ -581,6 +631,7 @@ impl DockerProbe {
                         inspect,
                         fresh,
                         usage,
+                        extra,
                     },
                 ))
             }
@@ -609,8 +660,18 @@ impl DockerProbe {
         }
         tracker.retain_present(&|id| present.contains(id));
         shared.cache.lock().expect("cache lock").retain(&present);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs_f64();
         for (_, s) in &samples {
             emit(&mut set, s, tracker.totals(&s.key));
+            if s.state == "running" || s.state == "paused" {
+                cadvisor::emit_last_seen(&mut set, &s.key, now);
+            }
+            if let Some(x) = &s.extra {
+                cadvisor::emit(&mut set, &s.key, x);
+            }
         }
         Ok(set)
     }

@@ -19,10 +19,17 @@ pub struct HostConfig {
     pub rootfs: PathBuf,
     /// The procfs to read load, CPU and memory from.
     pub procfs: PathBuf,
+    /// The sysfs to read network interfaces, hwmon, bonding and EDAC from.
+    pub sysfs: PathBuf,
     /// Mount points to leave out (anchored regex), as node_exporter's default.
     pub mount_points_exclude: Pattern,
     /// Filesystem types to leave out (anchored regex), as node_exporter's default.
     pub fs_types_exclude: Pattern,
+    /// Block devices left out of `node_disk_*` (anchored regex), as node_exporter's default.
+    pub disk_devices_exclude: Pattern,
+    /// Network interfaces left out of `node_network_*` (anchored regex); none by default, as
+    /// node_exporter.
+    pub network_devices_exclude: Pattern,
     /// How long one `statfs` may take before the mount is reported with an error.
     #[serde(with = "duration")]
     pub mount_timeout: Duration,
@@ -31,6 +38,8 @@ pub struct HostConfig {
 /// node_exporter's default mount-point exclusion.
 pub const DEFAULT_MOUNT_POINTS_EXCLUDE: &str =
     "/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/).*";
+/// node_exporter's default block-device exclusion (partitions, loop and RAM disks).
+pub const DEFAULT_DISK_DEVICES_EXCLUDE: &str = r"(ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+";
 /// node_exporter's default filesystem-type exclusion.
 pub const DEFAULT_FS_TYPES_EXCLUDE: &str = "(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs)";
 
@@ -40,8 +49,11 @@ impl Default for HostConfig {
             enabled: true,
             rootfs: PathBuf::from("/"),
             procfs: PathBuf::from("/proc"),
+            sysfs: PathBuf::from("/sys"),
             mount_points_exclude: Pattern::new(DEFAULT_MOUNT_POINTS_EXCLUDE).expect("valid"),
             fs_types_exclude: Pattern::new(DEFAULT_FS_TYPES_EXCLUDE).expect("valid"),
+            disk_devices_exclude: Pattern::new(DEFAULT_DISK_DEVICES_EXCLUDE).expect("valid"),
+            network_devices_exclude: Pattern::new("").expect("valid"),
             mount_timeout: Duration::from_secs(2),
         }
     }

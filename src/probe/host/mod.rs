@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+mod kernel;
+mod proc_stats;
+mod sys_stats;
+
 use crate::metrics::{Labels, MetricSet, labels};
 use crate::probe::{Meta, Probe, ProbeError, ProbeFuture};
 
@@ -18,7 +22,9 @@ mod config;
 pub mod metrics;
 mod parse;
 pub use parse::{Mount, parse_loadavg, parse_meminfo, parse_mounts, parse_stat};
-pub use config::{DEFAULT_FS_TYPES_EXCLUDE, DEFAULT_MOUNT_POINTS_EXCLUDE, HostConfig};
+pub use config::{
+    DEFAULT_DISK_DEVICES_EXCLUDE, DEFAULT_FS_TYPES_EXCLUDE, DEFAULT_MOUNT_POINTS_EXCLUDE, HostConfig,
+};
 
 /// The host probe.
 pub struct HostProbe {
@@ -51,13 +57,46 @@ impl HostProbe {
                 .map_err(|e| ProbeError::Query(format!("read {}: {e}", p.display())))
         };
         parse_loadavg(&read("loadavg")?, &mut set)?;
-        parse_stat(&read("stat")?, &mut set)?;
-        parse_meminfo(&read("meminfo")?, &mut set)?;
+        let stat = read("stat")?;
+        parse_stat(&stat, &mut set)?;
+        if let Err(e) = proc_stats::parse_stat_counters(&stat, &mut set) {
+            tracing::debug!(error = %e, "/proc/stat counters left out");
+        }
+        proc_stats::parse_meminfo(&read("meminfo")?, &mut set)?;
         let mounts = std::fs::read_to_string(procfs.join("1/mounts"))
             .or_else(|_| std::fs::read_to_string(procfs.join("mounts")))
             .map_err(|e| ProbeError::Query(format!("read mounts: {e}")))?;
         self.filesystems(&mounts, deadline, &mut set).await;
+        set.merge(self.node_families(deadline).await);
         Ok(set)
+    }
+
+    /// The optional node_exporter families (procfs, sysfs and syscalls), read on a blocking
+    /// thread before `deadline`; families the host lacks are absent.
+    async fn node_families(&self, deadline: tokio::time::Instant) -> MetricSet {
+        let config = self.config.clone();
+        let task = tokio::task::spawn_blocking(move || {
+            let mut set = MetricSet::new();
+            let filters = proc_stats::Filters {
+                disk_exclude: &config.disk_devices_exclude,
+                net_exclude: &config.network_devices_exclude,
+            };
+            proc_stats::collect(&config.procfs, filters, &mut set);
+            sys_stats::collect(&config.sysfs, &config.network_devices_exclude, &mut set);
+            kernel::collect(&mut set);
+            set
+        });
+        match tokio::time::timeout_at(deadline, task).await {
+            Ok(Ok(set)) => set,
+            Ok(Err(_)) => {
+                tracing::warn!("host families panicked; left out of this scrape");
+                MetricSet::new()
+            }
+            Err(_) => {
+                tracing::warn!("host families not read before the deadline; left out");
+                MetricSet::new()
+            }
+        }
     }
 
     /// Measures every included mount; a `statfs` still running at `mount_timeout` or at
@@ -179,7 +218,7 @@ mod tests {
             &mut set,
         )
         .unwrap();
-        parse_meminfo(
+        proc_stats::parse_meminfo(
             "MemTotal:       1024 kB\nMemAvailable:    512 kB\nHugePages_Total: 0\n",
             &mut set,
         )

@@ -55,6 +55,11 @@ pub struct PostgresTarget {
     pub timeout: Option<Duration>,
     /// Most `application_name` values reported; the rest are summed as `other`.
     pub max_applications: usize,
+    /// Also read postgres_exporter's statistics families (pg_stat_database, bgwriter, locks,
+    /// replication, settings, postmaster start, user tables): one more round trip per scrape.
+    pub detailed_stats: bool,
+    /// Most tables of the connected database in `pg_stat_user_tables_*` (the largest first).
+    pub max_tables: usize,
 }
 
 impl Default for PostgresTarget {
@@ -72,6 +77,8 @@ impl Default for PostgresTarget {
             sslrootcert: None,
             timeout: None,
             max_applications: 20,
+            detailed_stats: true,
+            max_tables: 200,
         }
     }
 }

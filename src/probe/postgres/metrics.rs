@@ -39,5 +39,12 @@ pub const PG_SETTINGS_SUPERUSER_RESERVED_CONNECTIONS: Desc = Desc::gauge(
     "Server setting superuser_reserved_connections.",
 );
 
+/// `pg_exporter_last_scrape_error`.
+pub const PG_EXPORTER_LAST_SCRAPE_ERROR: Desc = Desc::gauge(
+    "pg_exporter_last_scrape_error",
+    &[],
+    "Whether the last collection of the statistics families failed (1) or not (0).",
+);
+
 /// Every metric this probe produces, in declaration order.
-pub const ALL: &[Desc] = &[PG_UP, PG_STAT_ACTIVITY_COUNT, PG_STAT_ACTIVITY_MAX_TX_DURATION, PG_STAT_ACTIVITY_APPLICATION_COUNT, PG_SETTINGS_MAX_CONNECTIONS, PG_SETTINGS_SUPERUSER_RESERVED_CONNECTIONS];
+pub const ALL: &[Desc] = &[PG_UP, PG_EXPORTER_LAST_SCRAPE_ERROR, PG_STAT_ACTIVITY_COUNT, PG_STAT_ACTIVITY_MAX_TX_DURATION, PG_STAT_ACTIVITY_APPLICATION_COUNT, PG_SETTINGS_MAX_CONNECTIONS, PG_SETTINGS_SUPERUSER_RESERVED_CONNECTIONS];

@@ -13,7 +13,9 @@
 //! `SELECT`s, read in one implicit transaction so `pg_stat_activity` is one snapshot). Parsing
 //! of the returned text rows into metrics is pure ([`build_metrics`]).
 
+use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
@@ -21,13 +23,14 @@ use tokio::time::Instant;
 use tokio_postgres::{Client, SimpleQueryMessage};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use crate::metrics::MetricSet;
+use crate::metrics::{MetricSet, labels};
 use crate::net::tls;
 use crate::probe::{Kept, Meta, Probe, ProbeError, ProbeFuture, remaining};
 
 mod config;
 pub mod metrics;
 mod parse;
+mod stats;
 pub use parse::{build_metrics, cap_applications, split_ssl_params};
 use parse::parse_sslmode;
 pub use config::{PostgresTarget, SslMode};
@@ -74,8 +77,14 @@ pub struct PostgresProbe {
     meta: Meta,
     timeout: Duration,
     max_applications: usize,
+    detailed_stats: bool,
+    max_tables: usize,
     setup: Result<Setup, String>,
     state: tokio::sync::Mutex<Kept<Live>>,
+    /// `server_version_num` seen by the last statistics read (0: not yet).
+    version: AtomicU32,
+    /// Applications seen connected, reported with 0 once they are gone (bounded by the cap).
+    seen_apps: std::sync::Mutex<BTreeSet<String>>,
 }
 
 struct Setup {
@@ -115,8 +124,12 @@ impl PostgresProbe {
                 ),
             timeout,
             max_applications: config.max_applications,
+            detailed_stats: config.detailed_stats,
+            max_tables: config.max_tables,
             setup,
             state: Kept::slot(),
+            version: AtomicU32::new(0),
+            seen_apps: Default::default(),
         }
     }
 
@@ -196,8 +209,78 @@ impl PostgresProbe {
         let apps = sets.pop().unwrap_or_default();
         let settings = sets.pop().unwrap_or_default();
         let activity = sets.pop().unwrap_or_default();
-        build_metrics(&activity, &settings, &apps, self.max_applications)
-            .map_err(ProbeError::Protocol)
+        let mut set = build_metrics(&activity, &settings, &apps, self.max_applications)
+            .map_err(ProbeError::Protocol)?;
+        self.zero_fill_applications(&mut set);
+        if self.detailed_stats {
+            self.stats(client, deadline, &mut set).await?;
+        }
+        Ok(set)
+    }
+
+    /// Reports applications seen in earlier collections with 0 once their connections are gone
+    /// (so a "no connections from X" rule has a series), keeping at most `max_applications`.
+    fn zero_fill_applications(&self, set: &mut MetricSet) {
+        let mut seen = self.seen_apps.lock().unwrap_or_else(|e| e.into_inner());
+        let now: BTreeSet<String> = set
+            .get(metrics::PG_STAT_ACTIVITY_APPLICATION_COUNT.name)
+            .map(|f| {
+                f.samples
+                    .iter()
+                    .filter_map(|(l, _)| l.first().map(|(_, v)| v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for gone in seen.difference(&now) {
+            set.put(
+                &metrics::PG_STAT_ACTIVITY_APPLICATION_COUNT,
+                labels([("application_name", gone)]),
+                0.0,
+            );
+        }
+        seen.extend(now);
+        while seen.len() > self.max_applications + 1 {
+            let first = seen.iter().next().cloned().unwrap_or_default();
+            seen.remove(&first);
+        }
+    }
+
+    /// postgres_exporter's statistics families ([`stats`]), one more round trip. A SQL error
+    /// (a permission, a view missing on an old server) leaves them out and sets
+    /// `pg_exporter_last_scrape_error` to 1 without failing the probe; a timeout fails it.
+    async fn stats(
+        &self,
+        client: &Client,
+        deadline: Instant,
+        set: &mut MetricSet,
+    ) -> Result<(), ProbeError> {
+        let left = remaining(deadline);
+        let sql = format!(
+            "SET statement_timeout = {}; {}",
+            left.as_millis().max(1),
+            stats::sql(self.version.load(Ordering::Relaxed), self.max_tables)
+        );
+        let result = tokio::time::timeout(left, client.simple_query(&sql))
+            .await
+            .map_err(|_| ProbeError::Timeout(self.timeout))?;
+        let mut part = MetricSet::new();
+        let outcome = result.map_err(|e| pg_error(&e)).and_then(|messages| {
+            let sets = split_results(messages);
+            stats::build(sets.get(1..).unwrap_or(&[]), &mut part)
+        });
+        let error = match outcome {
+            Ok(version) => {
+                self.version.store(version, Ordering::Relaxed);
+                set.merge(part);
+                0.0
+            }
+            Err(e) => {
+                tracing::debug!(target = %self.meta.target, error = %e, "statistics queries failed");
+                1.0
+            }
+        };
+        set.put(&metrics::PG_EXPORTER_LAST_SCRAPE_ERROR, vec![], error);
+        Ok(())
     }
 }
 

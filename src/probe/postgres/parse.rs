@@ -4,14 +4,14 @@
 use super::{OTHER_APPLICATIONS, Rows, SslMode, UNNAMED_APPLICATION, metrics};
 use crate::metrics::{MetricSet, labels};
 
-fn cell(row: &[Option<String>], i: usize) -> Result<&str, String> {
+pub(super) fn cell(row: &[Option<String>], i: usize) -> Result<&str, String> {
     row.get(i)
         .ok_or_else(|| format!("row has {} columns, expected more than {i}", row.len()))?
         .as_deref()
         .ok_or_else(|| format!("column {i} is NULL"))
 }
 
-fn number(s: &str) -> Result<f64, String> {
+pub(super) fn number(s: &str) -> Result<f64, String> {
     s.trim()
         .parse::<f64>()
         .map_err(|_| format!("not a number: {:?}", s.chars().take(40).collect::<String>()))

@@ -62,6 +62,11 @@ pub struct RabbitmqTarget {
     pub queue_exclude: Option<Pattern>,
     /// Most queues reported; the rest are dropped and counted.
     pub max_queues: usize,
+    /// Also serve the plugin's aggregated node metrics (`rabbitmq_connections`, alarms, disk,
+    /// memory, global counters, ...) read from its `/metrics` (one more request per scrape).
+    pub node_metrics: bool,
+    /// Also serve the per-queue figures under the plugin's `rabbitmq_detailed_queue_*` names.
+    pub detailed_queue_metrics: bool,
     /// Deadline of this probe (default: `global.timeout`).
     #[serde(with = "opt_duration")]
     pub timeout: Option<Duration>,
@@ -81,6 +86,8 @@ impl Default for RabbitmqTarget {
             queue_include: Pattern::new(".*").expect("valid"),
             queue_exclude: None,
             max_queues: 2000,
+            node_metrics: true,
+            detailed_queue_metrics: true,
             timeout: None,
         }
     }

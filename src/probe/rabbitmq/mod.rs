@@ -8,7 +8,10 @@
 //!    plugin's `/metrics/detailed?family=queue_coarse_metrics&family=queue_consumer_count`
 //!    (default) or the management API's `/api/queues` (`queue_source: management`).
 //!
-//! The per-queue gauges are exported only when `rabbitmq_up` is 1.
+//! The per-queue gauges are exported only when `rabbitmq_up` is 1, also under the plugin's
+//! `rabbitmq_detailed_queue_*` names (`detailed_queue_metrics`). With them come the plugin's
+//! `rabbitmq_identity_info` and `rabbitmq_build_info` and, unless `node_metrics: false`, its
+//! aggregated node families read from its `/metrics` ([`plugin`]).
 //!
 //! Faults: a failed or timed-out round trip kills the connection (its socket is shut down
 //! through a duplicate descriptor, so lapin's I/O thread ends at once) and the next scrape
@@ -18,6 +21,7 @@
 //! target, plus, for a moment, the one being torn down.
 
 pub mod parse;
+pub mod plugin;
 
 use std::net::Shutdown;
 use std::sync::{Arc, Mutex};
@@ -240,24 +244,18 @@ impl RabbitmqProbe {
         }
     }
 
-    /// Reads the per-queue source before `deadline`.
-    async fn fetch_queues(&self, deadline: Instant) -> Result<Vec<QueueStats>, ProbeError> {
-        let (base, path, query) = match self.config.queue_source {
-            QueueSource::Prometheus => (
-                &self.config.prometheus_url,
-                "/metrics/detailed",
-                "family=queue_coarse_metrics&family=queue_consumer_count",
-            ),
-            QueueSource::Management => (
-                &self.config.management_url,
-                "/api/queues",
-                "columns=name,vhost,messages_ready,messages_unacknowledged,consumers",
-            ),
-        };
+    /// GETs `path?query` below `base` before `deadline`; the body of a 2xx answer.
+    async fn fetch(
+        &self,
+        base: &crate::config::HttpUrl,
+        path: &str,
+        query: &str,
+        deadline: Instant,
+    ) -> Result<bytes::Bytes, ProbeError> {
         let mut url = base.url().clone();
         let joined = format!("{}{path}", url.path().trim_end_matches('/'));
         url.set_path(&joined);
-        url.set_query(Some(query));
+        url.set_query(Some(query).filter(|q| !q.is_empty()));
         let auth = (!self.config.username.is_empty())
             .then(|| fetch::basic_auth(&self.config.username, self.password()));
         let r = fetch::get(
@@ -279,22 +277,76 @@ impl RabbitmqProbe {
                 r.status.as_u16()
             )));
         }
-        let parsed = match self.config.queue_source {
-            QueueSource::Prometheus => parse::parse_detailed(&r.body),
-            QueueSource::Management => parse::parse_management(&r.body),
+        Ok(r.body)
+    }
+
+    /// Reads the per-queue source before `deadline`; from the plugin's detailed endpoint also
+    /// `rabbitmq_identity_info` and `rabbitmq_build_info`.
+    async fn fetch_queues(
+        &self,
+        deadline: Instant,
+    ) -> Result<(Vec<QueueStats>, MetricSet), ProbeError> {
+        let (base, path, query) = match self.config.queue_source {
+            QueueSource::Prometheus => (
+                &self.config.prometheus_url,
+                "/metrics/detailed",
+                "family=queue_coarse_metrics&family=queue_consumer_count",
+            ),
+            QueueSource::Management => (
+                &self.config.management_url,
+                "/api/queues",
+                "columns=name,vhost,messages_ready,messages_unacknowledged,consumers",
+            ),
         };
-        parsed.map_err(|e| ProbeError::Protocol(format!("{path}: {e}")))
+        let body = self.fetch(base, path, query, deadline).await?;
+        let mut identity = MetricSet::new();
+        let parsed = match self.config.queue_source {
+            QueueSource::Prometheus => parse::parse_detailed(&body).and_then(|q| {
+                plugin::plugin_families(&body, plugin::Keep::Identity, &mut identity)?;
+                Ok(q)
+            }),
+            QueueSource::Management => parse::parse_management(&body),
+        };
+        parsed
+            .map(|q| (q, identity))
+            .map_err(|e| ProbeError::Protocol(format!("{path}: {e}")))
+    }
+
+    /// The plugin's aggregated `/metrics` families, or nothing when switched off. A failure
+    /// leaves them out (logged) without failing the probe: the broker's liveness is the AMQP
+    /// check's and the per-queue source's.
+    async fn node_families(&self, deadline: Instant) -> MetricSet {
+        let mut set = MetricSet::new();
+        if !self.config.node_metrics {
+            return set;
+        }
+        let r = self
+            .fetch(&self.config.prometheus_url, "/metrics", "", deadline)
+            .await
+            .and_then(|body| {
+                plugin::plugin_families(&body, plugin::Keep::Node, &mut set)
+                    .map_err(|e| ProbeError::Protocol(format!("/metrics: {e}")))
+            });
+        if let Err(e) = r {
+            tracing::debug!(target = %self.config.name, error = %e, "plugin /metrics left out");
+            return MetricSet::new();
+        }
+        set
     }
 
     async fn run(&self, deadline: Instant) -> Result<MetricSet, ProbeError> {
-        let (amqp, queues) = tokio::join!(self.check_amqp(deadline), self.fetch_queues(deadline));
+        let (amqp, queues, node) = tokio::join!(
+            self.check_amqp(deadline),
+            self.fetch_queues(deadline),
+            self.node_families(deadline)
+        );
         // Which half answered, exported even when the probe fails, so that an alert can say
         // what is down (the broker, or only its metrics plugin).
         let mut parts = MetricSet::new();
         let up = |ok: bool| if ok { 1.0 } else { 0.0 };
         parts.put(&metrics::NEXO_EXPORTER_RABBITMQ_AMQP_UP, vec![], up(amqp.is_ok()));
         parts.put(&metrics::NEXO_EXPORTER_RABBITMQ_QUEUE_SOURCE_UP, vec![], up(queues.is_ok()));
-        let queues = match (amqp, queues) {
+        let (queues, identity) = match (amqp, queues) {
             (Err(e), _) | (Ok(()), Err(e)) => {
                 return Err(ProbeError::FailedWith {
                     reason: e.to_string(),
@@ -310,7 +362,15 @@ impl RabbitmqProbe {
             self.config.max_queues,
         );
         let mut set = parts;
+        // identity/build info come with both responses; keep one copy.
+        if node.get("rabbitmq_identity_info").is_none() {
+            set.merge(identity);
+        }
+        set.merge(node);
         for q in &kept {
+            if self.config.detailed_queue_metrics {
+                detailed_queue(q, &mut set);
+            }
             let l = labels([("vhost", &q.vhost), ("queue", &q.queue)]);
             if let Some(v) = q.unacked {
                 set.put(&metrics::RABBITMQ_QUEUE_MESSAGES_UNACKED, l.clone(),
@@ -332,6 +392,40 @@ impl RabbitmqProbe {
             dropped as f64,
         );
         Ok(set)
+    }
+}
+
+/// One queue's figures under the plugin's `rabbitmq_detailed_queue_*` names (what its
+/// `queue_coarse_metrics` and `queue_consumer_count` families give), which the plugin's
+/// dashboards and the cluster-operator rules read.
+fn detailed_queue(q: &QueueStats, set: &mut MetricSet) {
+    let l = || labels([("vhost", &q.vhost), ("queue", &q.queue)]);
+    if let Some(v) = q.ready {
+        set.gauge(
+            parse::DETAILED_READY,
+            "Messages ready to be delivered to consumers",
+            l(),
+            v,
+        );
+    }
+    if let Some(v) = q.unacked {
+        set.gauge(
+            parse::DETAILED_UNACKED,
+            "Messages delivered to consumers but not yet acknowledged",
+            l(),
+            v,
+        );
+    }
+    if let (Some(r), Some(u)) = (q.ready, q.unacked) {
+        set.gauge(
+            "rabbitmq_detailed_queue_messages",
+            "Sum of ready and unacknowledged messages - total queue depth",
+            l(),
+            r + u,
+        );
+    }
+    if let Some(v) = q.consumers {
+        set.gauge(parse::DETAILED_CONSUMERS, "Consumers on a queue", l(), v);
     }
 }
 

@@ -1,5 +1,5 @@
-//! Redis probe: memory, clients, evictions and uptime from `INFO`, named as redis_exporter
-//! names them.
+//! Redis probe: every `INFO ALL` field redis_exporter exports, plus `redis_config_maxmemory`,
+//! `redis_config_maxclients` from `CONFIG GET`, named as redis_exporter names them.
 //!
 //! One persistent multiplexed connection per target (client name `nexo-exporter`) is kept
 //! between scrapes. While a collection uses it, it is out of the probe's state and goes back
@@ -9,6 +9,8 @@
 //! doubling up to 2 s); a connection found dropped by the server is replaced at once.
 //!
 //! Parsing of the `INFO` text is pure ([`parse_info`], [`info_metrics`]).
+
+mod families;
 
 use std::time::Duration;
 
@@ -24,6 +26,9 @@ pub mod metrics;
 mod parse;
 pub use parse::{info_metrics, parse_info};
 pub use config::{RedisSchemes, RedisTarget, RedisUrl};
+
+/// The settings read with `CONFIG GET` (one pattern per command, for Redis before 7).
+const CONFIG_KEYS: [&str; 4] = ["maxmemory", "maxclients", "io-threads", "databases"];
 
 /// The client name the exporter's connection sets (`CLIENT SETNAME`).
 pub const CLIENT_NAME: &str = "nexo-exporter";
@@ -147,7 +152,9 @@ impl RedisProbe {
         deadline: Instant,
     ) -> Result<MetricSet, Failure> {
         conn.set_response_timeout(remaining(deadline));
-        let text: String = tokio::time::timeout_at(deadline, redis::cmd("INFO").query_async(conn))
+        let mut info = redis::cmd("INFO");
+        info.arg("ALL");
+        let text: String = tokio::time::timeout_at(deadline, info.query_async(conn))
             .await
             .map_err(|_| Failure::Other(ProbeError::Timeout(self.timeout)))?
             .map_err(|e| {
@@ -160,7 +167,40 @@ impl RedisProbe {
                     Failure::Other(ProbeError::Query(redis_error(&e)))
                 }
             })?;
-        info_metrics(&parse_info(&text)).map_err(|e| Failure::Other(ProbeError::Protocol(e)))
+        let mut set = info_metrics(&parse_info(&text))
+            .map_err(|e| Failure::Other(ProbeError::Protocol(e)))?;
+        // CONFIG may be renamed or denied (managed Redis): its families are then left out.
+        let mut pipe = redis::pipe();
+        for key in CONFIG_KEYS {
+            pipe.cmd("CONFIG").arg("GET").arg(key);
+        }
+        let config: Vec<(String, String)> = match tokio::time::timeout_at(
+            deadline,
+            pipe.query_async::<Vec<Vec<String>>>(conn),
+        )
+        .await
+        {
+            Ok(Ok(replies)) => replies
+                .into_iter()
+                .flat_map(|r| {
+                    r.chunks_exact(2)
+                        .map(|kv| (kv[0].clone(), kv[1].clone()))
+                        .collect::<Vec<_>>()
+                })
+                .collect(),
+            Ok(Err(e)) => {
+                tracing::debug!(target = %self.meta.target, error = %redis_error(&e), "CONFIG GET failed");
+                Vec::new()
+            }
+            Err(_) => return Err(Failure::Other(ProbeError::Timeout(self.timeout))),
+        };
+        let databases = families::config_families(&config, &mut set);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs_f64();
+        families::info_families(&text, databases, now, &mut set);
+        Ok(set)
     }
 }
 

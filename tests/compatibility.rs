@@ -1,0 +1,383 @@
+//! Holds the exporter to docs/compatibility.md: every metric name the community's rules and
+//! dashboards read (node-mixin, postgres_mixin, redis-mixin, the RabbitMQ plugin's dashboard and
+//! cluster-operator rules, awesome-prometheus-alerts) is either served by a live exporter
+//! pointed at the test setup's real services, with the label names those sources select on,
+//! or listed there with the reason it cannot be.
+//!
+//! The test creates what some names need and removes it afterwards: a database with a table
+//! and a (never used) physical replication slot, a private Redis master and replica, a queue on
+//! the shared broker and a container with a CPU quota on the shared dockerd.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::*;
+
+const DOC: &str = "docs/compatibility.md";
+
+/// One row of a source's table in docs/compatibility.md.
+#[derive(Debug, Clone)]
+struct Row {
+    source: String,
+    name: String,
+    status: String,
+    labels: Vec<String>,
+    reason: String,
+}
+
+/// The rows of every source table, and each source's stated `served/total` figures.
+fn doc_rows() -> (Vec<Row>, BTreeMap<String, (usize, usize)>) {
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(DOC))
+        .unwrap();
+    let mut rows = Vec::new();
+    let mut stated = BTreeMap::new();
+    let mut source = String::new();
+    for line in text.lines() {
+        if let Some(s) = line.strip_prefix("### ") {
+            source = s.to_string();
+            continue;
+        }
+        if let Some((served, rest)) = line.split_once('/')
+            && let Some((total, _)) = rest.split_once(" served on the test setup")
+            && let (Ok(a), Ok(b)) = (served.parse(), total.parse())
+        {
+            stated.insert(source.clone(), (a, b));
+        }
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        if cells.len() != 6 || !cells[1].starts_with('`') {
+            continue;
+        }
+        rows.push(Row {
+            source: source.clone(),
+            name: cells[1].trim_matches('`').to_string(),
+            status: cells[2].to_string(),
+            labels: cells[3]
+                .split(',')
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+            reason: cells[4].to_string(),
+        });
+    }
+    (rows, stated)
+}
+
+/// Every family name in an exposition with the union of its label names.
+fn families(text: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let name = line.split(['{', ' ']).next().unwrap_or("").to_string();
+        let e = out.entry(name).or_default();
+        if let Some(inner) = line.split_once('{').and_then(|(_, r)| r.rsplit_once('}')) {
+            for pair in inner.0.split("\",") {
+                if let Some((k, _)) = pair.split_once('=') {
+                    e.insert(k.trim().to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The names in `fams` a doc row stands for (`pg_settings_.*` is a pattern).
+fn matching<'a>(fams: &'a BTreeMap<String, BTreeSet<String>>, name: &str) -> Vec<&'a String> {
+    match name.strip_suffix(".*") {
+        Some(prefix) => fams.keys().filter(|k| k.starts_with(prefix)).collect(),
+        None => fams
+            .get_key_value(name)
+            .map(|(k, _)| k)
+            .into_iter()
+            .collect(),
+    }
+}
+
+fn run(cmd: &str, args: &[&str]) -> (bool, String) {
+    let out = Command::new(cmd)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd}: {e}"));
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+fn psql(db: &str, sql: &str) {
+    let (ok, out) = run(
+        "psql",
+        &[
+            "-X",
+            "-At",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            db,
+            "-c",
+            sql,
+        ],
+    );
+    assert!(ok, "psql {sql}: {out}");
+}
+
+/// Removes what the test created, on drop (failure included).
+struct Cleanup(Vec<(String, Vec<String>)>);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        for (cmd, args) in self.0.iter().rev() {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let _ = run(cmd, &args);
+        }
+    }
+}
+
+#[test]
+fn every_upstream_name_is_served_or_explained() {
+    let (rows, stated) = doc_rows();
+    assert!(rows.len() > 200, "{DOC} has {} rows", rows.len());
+    // The stated figures are the table's.
+    for (source, (served, total)) in &stated {
+        let of: Vec<&Row> = rows.iter().filter(|r| &r.source == source).collect();
+        assert_eq!(of.len(), *total, "{source}: rows");
+        assert_eq!(
+            of.iter().filter(|r| r.status == "served").count(),
+            *served,
+            "{source}: served rows"
+        );
+    }
+    for r in &rows {
+        assert!(
+            matches!(r.status.as_str(), "served" | "when present" | "not served"),
+            "{r:?}"
+        );
+        assert!(
+            r.status == "served" || !r.reason.is_empty(),
+            "{} ({}) needs a reason",
+            r.name,
+            r.source
+        );
+    }
+
+    let id = format!("nexo_compat_{}", std::process::id());
+    let mut cleanup = Cleanup(Vec::new());
+
+    // PostgreSQL: a database with a table (pg_stat_user_tables_*) and a replication slot.
+    psql("postgres", &format!("CREATE DATABASE {id}"));
+    cleanup.0.push((
+        "psql".into(),
+        [
+            "-X",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-c",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([format!("DROP DATABASE IF EXISTS {id} WITH (FORCE)")])
+        .collect(),
+    ));
+    psql(
+        &id,
+        "CREATE TABLE t (i int); INSERT INTO t VALUES (1), (2); DELETE FROM t WHERE i = 1",
+    );
+    psql(
+        "postgres",
+        &format!("SELECT pg_create_physical_replication_slot('{id}')"),
+    );
+    cleanup.0.push((
+        "psql".into(),
+        [
+            "-X",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-c",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([format!("SELECT pg_drop_replication_slot('{id}')")])
+        .collect(),
+    ));
+
+    // RabbitMQ: one queue (per-queue series), expiring on its own if the test dies hard.
+    let queue = format!("{id}_q");
+    let (ok, out) = run(
+        "curl",
+        &[
+            "-sf",
+            "-u",
+            "guest:guest",
+            "-X",
+            "PUT",
+            "-H",
+            "content-type: application/json",
+            "-d",
+            r#"{"durable":false,"arguments":{"x-expires":600000}}"#,
+            &format!("http://127.0.0.1:15672/api/queues/%2F/{queue}"),
+        ],
+    );
+    assert!(ok, "declare queue: {out}");
+    cleanup.0.push((
+        "curl".into(),
+        [
+            "-s",
+            "-u",
+            "guest:guest",
+            "-X",
+            "DELETE",
+            &format!("http://127.0.0.1:15672/api/queues/%2F/{queue}"),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+    ));
+
+    // Docker: a FROM-scratch busybox container with a CPU quota (cfs and quota families).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("/usr/bin/busybox", dir.path().join("busybox")).expect("busybox-static");
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT [\"/bin/busybox\"]\n",
+    )
+    .unwrap();
+    let image = format!("{}-img:latest", id.replace('_', "-"));
+    let out = Command::new("docker")
+        .args(["build", "-q", "-t", &image])
+        .arg(dir.path())
+        .env("DOCKER_BUILDKIT", "0")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    cleanup.0.push((
+        "docker".into(),
+        vec!["rmi".into(), "-f".into(), image.clone()],
+    ));
+    let ctr = id.replace('_', "-");
+    let (ok, out) = run(
+        "docker",
+        &[
+            "run", "-d", "--name", &ctr, "--cpus", "0.5", &image, "sleep", "1000",
+        ],
+    );
+    assert!(ok, "docker run: {out}");
+    cleanup
+        .0
+        .push(("docker".into(), vec!["rm".into(), "-f".into(), ctr.clone()]));
+
+    // Redis: a private master and its replica (the replica-side families).
+    let rdir = tempfile::tempdir().unwrap();
+    let (mport, rport) = (free_port(), free_port());
+    std::fs::create_dir_all(rdir.path().join("m")).unwrap();
+    let _master = redis_on(&rdir.path().join("m"), mport, &[]);
+    std::fs::create_dir_all(rdir.path().join("r")).unwrap();
+    let _replica = redis_on(
+        &rdir.path().join("r"),
+        rport,
+        &["--replicaof", "127.0.0.1", &mport.to_string()],
+    );
+
+    let ex = Exporter::start(
+        &format!(
+            "postgres:\n  - name: postgres\n    dbname: {id}\nredis:\n  - name: redis\n    url: redis://127.0.0.1:6379\n  - name: replica\n    url: redis://127.0.0.1:{rport}\nrabbitmq:\n  - name: rabbitmq\ndocker:\n  enabled: true\n"
+        ),
+        &[],
+    );
+    let scrape = || {
+        let mut body = ex.scrape();
+        body.push_str(&ex.get("/probe?target=replica", &[]).text());
+        body
+    };
+    let served: Vec<&Row> = rows.iter().filter(|r| r.status == "served").collect();
+    // Broker statistics and table statistics refresh every few seconds.
+    let mut fams = BTreeMap::new();
+    let mut missing = Vec::new();
+    for _ in 0..30 {
+        fams = families(&scrape());
+        missing = served
+            .iter()
+            .filter(|r| matching(&fams, &r.name).is_empty())
+            .map(|r| format!("{} ({})", r.name, r.source))
+            .collect();
+        if missing.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_secs(2));
+    }
+    assert!(
+        missing.is_empty(),
+        "served in {DOC} but not in the scrape:\n{}\nlog:\n{}",
+        missing.join("\n"),
+        ex.log()
+    );
+    let mut wrong = Vec::new();
+    for r in &rows {
+        let found = matching(&fams, &r.name);
+        match r.status.as_str() {
+            "not served" if !found.is_empty() => {
+                wrong.push(format!("{}: listed as not served but served", r.name))
+            }
+            _ => {}
+        }
+        for name in found {
+            let have = &fams[name];
+            for l in &r.labels {
+                if !have.contains(l) {
+                    wrong.push(format!("{name} ({}): no label {l}, has {have:?}", r.source));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // The values the pickers and joins rely on.
+    let body = scrape();
+    assert_eq!(
+        sample(&body, "redis_instance_info", &[("role", "master")]),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(&body, "redis_instance_info", &[("role", "slave")]),
+        Some(1.0)
+    );
+    assert!(sample(&body, "pg_stat_database_tup_fetched", &[("datname", &id)]).is_some());
+    assert_eq!(
+        sample(&body, "container_spec_cpu_quota", &[("name", &ctr)]),
+        Some(50000.0)
+    );
+    assert!(
+        sample(
+            &body,
+            "rabbitmq_detailed_queue_messages",
+            &[("queue", &queue)]
+        )
+        .is_some()
+    );
+    drop(ex);
+    drop(cleanup);
+}
