@@ -448,6 +448,28 @@ fn every_panel_shows_data_or_is_listed() {
             ));
         }
     }
+    // The variables' own queries (label_values(<selector>, label)) offer values to select.
+    for (uid, d) in &dbs {
+        for v in d["templating"]["list"].as_array().into_iter().flatten() {
+            if s(v, "type") != "query" {
+                continue;
+            }
+            let q = s(&v["query"], "query");
+            let (sel, label) = q
+                .strip_prefix("label_values(")
+                .and_then(|r| r.strip_suffix(')'))
+                .and_then(|r| r.rsplit_once(','))
+                .unwrap_or_else(|| panic!("{uid}: variable query {q}"));
+            let label = label.trim();
+            let values = prom.query(&substitute(sel, d));
+            if !values.iter().any(|x| !s(&x["metric"], label).is_empty()) {
+                errors.push(format!(
+                    "{uid}: variable {} ({q}) has no value",
+                    s(v, "name")
+                ));
+            }
+        }
+    }
     // Every listed panel says why it is empty, in Grafana.
     for (uid, d) in &dbs {
         for p in panels(d) {
