@@ -140,17 +140,22 @@ fn panels(d: &Value) -> Vec<&Value> {
 /// max($__interval + scrape interval, 4 × scrape interval) with the data source's default 15 s
 /// scrape interval: 1m; `$__range` is the dashboard's 6 h.
 fn substitute(expr: &str, d: &Value) -> String {
+    substitute_with(expr, d, &|v| s(v, "allValue").to_string())
+}
+
+/// As [`substitute`], with `value(variable)` inserted for each query variable.
+fn substitute_with(expr: &str, d: &Value, value: &dyn Fn(&Value) -> String) -> String {
     let mut out = expr.to_string();
     for v in d["templating"]["list"].as_array().into_iter().flatten() {
         if s(v, "type") != "query" {
             continue;
         }
         assert_eq!(v["current"]["value"][0], "$__all", "{v}");
-        let all = s(v, "allValue");
+        let val = value(v);
         let name = s(v, "name");
         out = out
-            .replace(&format!("${{{name}}}"), all)
-            .replace(&format!("${name}"), all);
+            .replace(&format!("${{{name}}}"), &val)
+            .replace(&format!("${name}"), &val);
     }
     let out = out
         .replace("${__rate_interval}", "1m")
@@ -161,6 +166,34 @@ fn substitute(expr: &str, d: &Value) -> String {
         .replace("$__range", "6h");
     assert!(!out.contains('$'), "unsubstituted variable in {out}");
     out
+}
+
+/// Several values selected in a multi-value variable, as Grafana's Prometheus data source
+/// interpolates them (`prometheusSpecialRegexEscape`, joined as `(a|b)`): backslashes and the
+/// regex characters `$^*{}[]'+?.()|` escaped with a PromQL-string backslash (`\\.`).
+fn grafana_multi(values: &[String]) -> String {
+    let esc: Vec<String> = values
+        .iter()
+        .map(|v| {
+            let mut o = String::new();
+            for c in v.chars() {
+                if c == '\\' {
+                    o.push_str("\\\\\\\\");
+                } else if "$^*{}[]'+?.()|".contains(c) {
+                    o.push_str("\\\\");
+                    o.push(c);
+                } else {
+                    o.push(c);
+                }
+            }
+            o
+        })
+        .collect();
+    if esc.len() == 1 {
+        esc[0].clone()
+    } else {
+        format!("({})", esc.join("|"))
+    }
 }
 
 /// An HTTP server answering 200 to everything (the services' health endpoint).
@@ -277,6 +310,7 @@ struct Row {
     title: String,
     refid: String,
     expr: String,
+    raw: String,
     series: usize,
     listed: Option<&'static str>,
 }
@@ -381,6 +415,7 @@ fn every_panel_shows_data_or_is_listed() {
                     title: s(p, "title").to_string(),
                     refid: s(t, "refId").to_string(),
                     expr: substitute(s(t, "expr"), d),
+                    raw: s(t, "expr").to_string(),
                     series: 0,
                     listed: listed(uid, id),
                 });
@@ -470,6 +505,43 @@ fn every_panel_shows_data_or_is_listed() {
             }
         }
     }
+    // The same panels with every value of $job and $instance ticked one by one instead of
+    // "All": Grafana then sends the escaped values, `(a|b)`; the panels must show the same.
+    let values = |sel: &str, label: &str| -> Vec<String> {
+        let mut v: Vec<String> = prom
+            .query(sel)
+            .iter()
+            .map(|x| s(&x["metric"], label).to_string())
+            .filter(|x| !x.is_empty())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let jobs = values("up", "job");
+    let instances = values("up", "instance");
+    let mut ticked = 0;
+    for (uid, d) in &dbs {
+        for r in rows.iter().filter(|r| &r.uid == uid && r.raw.contains('$')) {
+            let q = substitute_with(&r.raw, d, &|v| match s(v, "name") {
+                "job" => grafana_multi(&jobs),
+                _ => grafana_multi(&instances),
+            });
+            ticked += 1;
+            let n = prom.query(&q).len();
+            if r.listed.is_none() && n == 0 {
+                errors.push(format!(
+                    "{uid} panel {} {:?} target {} is empty with every value ticked:\n  {q}",
+                    r.id, r.title, r.refid
+                ));
+            }
+        }
+    }
+    println!(
+        "{ticked} queries also run with $job = {} and $instance = {}",
+        grafana_multi(&jobs),
+        grafana_multi(&instances)
+    );
     // Every listed panel says why it is empty, in Grafana.
     for (uid, d) in &dbs {
         for p in panels(d) {
