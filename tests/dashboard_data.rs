@@ -5,7 +5,9 @@
 //! every target query of every panel of dashboards/*.json, with Grafana's variables substituted
 //! as Grafana sends them for the dashboards' default selection ("All"), runs through
 //! `/api/v1/query` and must return at least one series, except the panels listed in
-//! [`EMPTY_BY_DESIGN`] with their reason (each of those must carry a `noValue` text).
+//! [`EMPTY_BY_DESIGN`] with their reason (each of those must carry a `noValue` text). The
+//! panels using `$job`/`$instance` run a second time with every value ticked (Grafana's escaped
+//! `(a|b)` form), and the variables' own `label_values` queries must offer values.
 //!
 //! What the per-object panels need is created by the test and removed afterwards, failure
 //! included: two RabbitMQ queues with unique names on the shared broker (one with a consumer
