@@ -30,6 +30,7 @@ local g = import '../lib/grafana.libsonnet';
   // is empty by design.
   local noRequests = "No request metrics: the NEXO services' http_requests_total / http_request_duration_seconds are not scraped, or there was no traffic.",
   nexoPanelExtras:: {
+    NexoExporterTargetMissing: { noValue: 'No target has gone missing: every target reported in the last %s still reports.' % c.targetMissingWindow },
     HighRestartRate: { worst: 'topk', noValue: 'No container restarted in the window.' },
     HighServerErrorRate: { noValue: noRequests },
     HighClientErrorRate: { noValue: noRequests },
