@@ -3,7 +3,8 @@
 #
 # On a fresh Debian/Ubuntu machine with Rust installed it first installs what is missing
 # (PostgreSQL, Redis, RabbitMQ with the prometheus plugin, docker.io, busybox-static,
-# Prometheus, Alertmanager), starts each service that is not running, then runs every test.
+# Prometheus, Alertmanager, jsonnet for the monitoring mixin), starts each service that is not
+# running, then runs every test.
 # Idempotent: services already running are left as they are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,7 @@ wait_port() { # port seconds name
 }
 
 # 1. Debian packages ----------------------------------------------------------------------
-PKGS="postgresql redis-server rabbitmq-server docker.io busybox-static prometheus prometheus-alertmanager prometheus-node-exporter curl prometheus-postgres-exporter prometheus-redis-exporter python3-yaml"
+PKGS="jsonnet postgresql redis-server rabbitmq-server docker.io busybox-static prometheus prometheus-alertmanager prometheus-node-exporter curl openssl prometheus-postgres-exporter prometheus-redis-exporter"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -30,12 +31,6 @@ if [ -n "$missing" ]; then
   # Do not let package scripts start services through systemd/policy-rc.d quirks; we start them below.
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
-fi
-
-# The dashboards generator (run by the drift test) reads the alert rules with PyYAML.
-if ! python3 -c 'import yaml' 2>/dev/null; then
-  log "installing PyYAML for $(command -v python3)"
-  python3 -m pip install --quiet pyyaml 2>/dev/null || $SUDO apt-get install -y -qq python3-yaml >/dev/null
 fi
 
 # 2. Services (started only when not running; never restarted) ----------------------------

@@ -216,40 +216,70 @@ pub fn redact_url(s: &str) -> String {
         .join(" ")
 }
 
-macro_rules! endpoint_type {
-    ($(#[$m:meta])* $name:ident, [$($scheme:literal),+]) => {
-        $(#[$m])*
-        #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-        #[serde(transparent)]
-        pub struct $name(pub Endpoint);
-        impl $name {
-            /// Parses and checks the scheme.
-            pub fn parse(s: &str) -> Result<Self, String> {
-                Endpoint::parse(s, &[$($scheme),+]).map($name)
-            }
-        }
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                $name::parse(&s).map_err(D::Error::custom)
-            }
-        }
-        impl std::ops::Deref for $name {
-            type Target = Endpoint;
-            fn deref(&self) -> &Endpoint { &self.0 }
-        }
-    };
+/// The URL schemes an [`Address`] accepts; each probe declares its own.
+pub trait Schemes: Send + Sync + 'static {
+    /// Accepted schemes, e.g. `["redis", "rediss"]`.
+    const SCHEMES: &'static [&'static str];
 }
 
-endpoint_type!(
-    /// An `http://` or `https://` address.
-    HttpUrl, ["http", "https"]);
-endpoint_type!(
-    /// A `redis://` or `rediss://` (TLS) address.
-    RedisUrl, ["redis", "rediss"]);
-endpoint_type!(
-    /// An `amqp://` address.
-    AmqpUrl, ["amqp"]);
+/// An [`Endpoint`] whose scheme is one of `S::SCHEMES`, checked when it is parsed.
+pub struct Address<S>(pub Endpoint, std::marker::PhantomData<S>);
+
+impl<S: Schemes> Address<S> {
+    /// Parses and checks the scheme.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        Endpoint::parse(s, S::SCHEMES).map(|e| Address(e, std::marker::PhantomData))
+    }
+}
+
+impl<S> Clone for Address<S> {
+    fn clone(&self) -> Self {
+        Address(self.0.clone(), std::marker::PhantomData)
+    }
+}
+
+impl<S> PartialEq for Address<S> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<S> Eq for Address<S> {}
+
+impl<S> fmt::Debug for Address<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<S> Serialize for Address<S> {
+    fn serialize<Ser: Serializer>(&self, s: Ser) -> Result<Ser::Ok, Ser::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de, S: Schemes> Deserialize<'de> for Address<S> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Address::parse(&s).map_err(D::Error::custom)
+    }
+}
+
+impl<S> std::ops::Deref for Address<S> {
+    type Target = Endpoint;
+    fn deref(&self) -> &Endpoint {
+        &self.0
+    }
+}
+
+/// Marker: `http://` or `https://`.
+pub struct Http;
+impl Schemes for Http {
+    const SCHEMES: &'static [&'static str] = &["http", "https"];
+}
+
+/// An `http://` or `https://` address.
+pub type HttpUrl = Address<Http>;
 
 /// Settings shared by all probes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -272,297 +302,6 @@ impl Default for Global {
     }
 }
 
-/// The host probe: load, CPU, memory and filesystems, named as node_exporter names them.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct HostConfig {
-    /// Whether the host probe runs.
-    pub enabled: bool,
-    /// Where the host's `/` is mounted (`/host` in a container); mount points are read below it.
-    pub rootfs: PathBuf,
-    /// The procfs to read load, CPU and memory from.
-    pub procfs: PathBuf,
-    /// Mount points to leave out (anchored regex), as node_exporter's default.
-    pub mount_points_exclude: Pattern,
-    /// Filesystem types to leave out (anchored regex), as node_exporter's default.
-    pub fs_types_exclude: Pattern,
-    /// How long one `statfs` may take before the mount is reported with an error.
-    #[serde(with = "duration")]
-    pub mount_timeout: Duration,
-}
-
-/// node_exporter's default mount-point exclusion.
-pub const DEFAULT_MOUNT_POINTS_EXCLUDE: &str =
-    "/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/).*";
-/// node_exporter's default filesystem-type exclusion.
-pub const DEFAULT_FS_TYPES_EXCLUDE: &str = "(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs)";
-
-impl Default for HostConfig {
-    fn default() -> Self {
-        HostConfig {
-            enabled: true,
-            rootfs: PathBuf::from("/"),
-            procfs: PathBuf::from("/proc"),
-            mount_points_exclude: Pattern::new(DEFAULT_MOUNT_POINTS_EXCLUDE).expect("valid"),
-            fs_types_exclude: Pattern::new(DEFAULT_FS_TYPES_EXCLUDE).expect("valid"),
-            mount_timeout: Duration::from_secs(2),
-        }
-    }
-}
-
-/// TLS mode of a PostgreSQL connection, as libpq's `sslmode`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum SslMode {
-    /// Plain TCP.
-    #[default]
-    Disable,
-    /// TLS when the server offers it.
-    Prefer,
-    /// TLS required, certificate not verified.
-    Require,
-    /// TLS required, certificate chain verified.
-    VerifyCa,
-    /// TLS required, chain and host name verified.
-    VerifyFull,
-}
-
-/// One PostgreSQL server.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct PostgresTarget {
-    /// Target name, used by `/probe?target=` and on the landing page.
-    pub name: String,
-    /// A full connection string (URL or `key=value`); overrides host/port/user/password/dbname.
-    pub dsn: Option<Secret>,
-    /// Server host name or address.
-    pub host: String,
-    /// Server port.
-    pub port: u16,
-    /// Role to connect as (needs only `pg_monitor`).
-    pub user: String,
-    /// Password of the role.
-    pub password: Option<Secret>,
-    /// A file holding the password (Docker/Kubernetes secrets).
-    pub password_file: Option<PathBuf>,
-    /// Database to connect to.
-    pub dbname: String,
-    /// TLS mode.
-    pub sslmode: SslMode,
-    /// CA bundle for `verify-ca` / `verify-full` (system roots otherwise).
-    pub sslrootcert: Option<PathBuf>,
-    /// Deadline of this probe (default: `global.timeout`).
-    #[serde(with = "opt_duration")]
-    pub timeout: Option<Duration>,
-    /// Most `application_name` values reported; the rest are summed as `other`.
-    pub max_applications: usize,
-}
-
-impl Default for PostgresTarget {
-    fn default() -> Self {
-        PostgresTarget {
-            name: "postgres".into(),
-            dsn: None,
-            host: "127.0.0.1".into(),
-            port: 5432,
-            user: "postgres".into(),
-            password: None,
-            password_file: None,
-            dbname: "postgres".into(),
-            sslmode: SslMode::Disable,
-            sslrootcert: None,
-            timeout: None,
-            max_applications: 20,
-        }
-    }
-}
-
-/// One Redis server.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct RedisTarget {
-    /// Target name.
-    pub name: String,
-    /// `redis://host:port[/db]`, or `rediss://` for TLS.
-    pub url: RedisUrl,
-    /// ACL user (Redis 6+); empty for the default user.
-    pub username: String,
-    /// Password (AUTH).
-    pub password: Option<Secret>,
-    /// A file holding the password.
-    pub password_file: Option<PathBuf>,
-    /// Deadline of this probe (default: `global.timeout`).
-    #[serde(with = "opt_duration")]
-    pub timeout: Option<Duration>,
-}
-
-impl Default for RedisTarget {
-    fn default() -> Self {
-        RedisTarget {
-            name: "redis".into(),
-            url: RedisUrl::parse("redis://127.0.0.1:6379").expect("valid"),
-            username: String::new(),
-            password: None,
-            password_file: None,
-            timeout: None,
-        }
-    }
-}
-
-/// Where per-queue RabbitMQ figures are read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum QueueSource {
-    /// The rabbitmq_prometheus plugin's `/metrics/detailed` endpoint (cheapest).
-    #[default]
-    Prometheus,
-    /// The management plugin's `/api/queues`.
-    Management,
-}
-
-/// One RabbitMQ broker.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct RabbitmqTarget {
-    /// Target name.
-    pub name: String,
-    /// AMQP address used for the handshake check.
-    pub amqp_url: AmqpUrl,
-    /// The rabbitmq_prometheus plugin's address.
-    pub prometheus_url: HttpUrl,
-    /// The management plugin's address (used when `queue_source: management`).
-    pub management_url: HttpUrl,
-    /// User for AMQP and the management API.
-    pub username: String,
-    /// Password.
-    pub password: Option<Secret>,
-    /// A file holding the password.
-    pub password_file: Option<PathBuf>,
-    /// Per-queue source.
-    pub queue_source: QueueSource,
-    /// Queues to report (anchored regex on the queue name).
-    pub queue_include: Pattern,
-    /// Queues to leave out (anchored regex on the queue name).
-    pub queue_exclude: Option<Pattern>,
-    /// Most queues reported; the rest are dropped and counted.
-    pub max_queues: usize,
-    /// Deadline of this probe (default: `global.timeout`).
-    #[serde(with = "opt_duration")]
-    pub timeout: Option<Duration>,
-}
-
-impl Default for RabbitmqTarget {
-    fn default() -> Self {
-        RabbitmqTarget {
-            name: "rabbitmq".into(),
-            amqp_url: AmqpUrl::parse("amqp://127.0.0.1:5672/%2f").expect("valid"),
-            prometheus_url: HttpUrl::parse("http://127.0.0.1:15692").expect("valid"),
-            management_url: HttpUrl::parse("http://127.0.0.1:15672").expect("valid"),
-            username: "guest".into(),
-            password: Some(Secret::new("guest")),
-            password_file: None,
-            queue_source: QueueSource::Prometheus,
-            queue_include: Pattern::new(".*").expect("valid"),
-            queue_exclude: None,
-            max_queues: 2000,
-            timeout: None,
-        }
-    }
-}
-
-/// The Docker engine whose containers are watched.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct DockerConfig {
-    /// Whether the containers probe runs.
-    pub enabled: bool,
-    /// Engine address (`unix:///var/run/docker.sock`, `tcp://...`); empty means `DOCKER_HOST`
-    /// or the default socket.
-    pub host: String,
-    /// Containers to report, by name (anchored regex, without the leading `/`).
-    pub name_include: Pattern,
-    /// Containers to leave out, by name.
-    pub name_exclude: Option<Pattern>,
-    /// Only containers carrying all these labels (`key` or `key=value`).
-    pub label_selector: Vec<String>,
-    /// Add the container id as a label (off: ids are unbounded across re-creations).
-    pub id_label: bool,
-    /// Most stats requests in flight at once.
-    pub stats_concurrency: usize,
-    /// Where CPU and memory usage come from.
-    pub stats_source: StatsSource,
-    /// The host's cgroup mount as the exporter sees it (`/host/sys/fs/cgroup` in a container).
-    pub cgroup_root: PathBuf,
-    /// Deadline of this probe (default: `global.timeout`).
-    #[serde(with = "opt_duration")]
-    pub timeout: Option<Duration>,
-}
-
-/// Source of container CPU and memory usage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum StatsSource {
-    /// The cgroup files under `cgroup_root` when the container's cgroup is found there, the
-    /// Engine's one-shot stats otherwise.
-    #[default]
-    Auto,
-    /// Always the Engine's one-shot stats API.
-    Api,
-    /// Only the cgroup files (containers whose cgroup is not found get no usage metrics).
-    Cgroup,
-}
-
-impl Default for DockerConfig {
-    fn default() -> Self {
-        DockerConfig {
-            enabled: true,
-            host: String::new(),
-            name_include: Pattern::new(".*").expect("valid"),
-            name_exclude: None,
-            label_selector: Vec::new(),
-            id_label: false,
-            stats_concurrency: 8,
-            stats_source: StatsSource::Auto,
-            cgroup_root: PathBuf::from("/sys/fs/cgroup"),
-            timeout: None,
-        }
-    }
-}
-
-/// IP family preference of HTTP service probes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum IpProtocol {
-    /// IPv4 first, IPv6 when the name has no IPv4 address.
-    #[default]
-    Ip4,
-    /// IPv6 first, IPv4 when the name has no IPv6 address.
-    Ip6,
-}
-
-/// One NEXO service health endpoint (ServiceDown).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ServiceTarget {
-    /// Service name, used as the `service` label.
-    pub name: String,
-    /// Health URL, e.g. `http://crm-service:3003/api/health`.
-    pub url: HttpUrl,
-    /// Status codes counted as healthy (default: 200).
-    #[serde(default = "default_statuses")]
-    pub expected_status: Vec<u16>,
-    /// IP family tried first.
-    #[serde(default)]
-    pub ip_protocol: IpProtocol,
-    /// Deadline of this probe (default: `global.timeout`).
-    #[serde(default, with = "opt_duration")]
-    pub timeout: Option<Duration>,
-}
-
-fn default_statuses() -> Vec<u16> {
-    vec![200]
-}
-
 /// Serde helpers for optional durations.
 pub mod opt_duration {
     use super::*;
@@ -582,38 +321,28 @@ pub mod opt_duration {
     }
 }
 
-/// The whole configuration.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Config {
-    /// Shared settings.
-    pub global: Global,
-    /// Host probe.
-    pub host: HostConfig,
-    /// PostgreSQL targets; the first is served on `/metrics`.
-    pub postgres: Vec<PostgresTarget>,
-    /// Redis targets; the first is served on `/metrics`.
-    pub redis: Vec<RedisTarget>,
-    /// RabbitMQ targets; the first is served on `/metrics`.
-    pub rabbitmq: Vec<RabbitmqTarget>,
-    /// Docker engine.
-    pub docker: DockerConfig,
-    /// Service health endpoints; all are probed on `/metrics`.
-    pub services: Vec<ServiceTarget>,
-}
+pub use crate::net::http::IpProtocol;
+pub use crate::probe::Config;
+pub use crate::probe::docker::{DockerConfig, StatsSource};
+pub use crate::probe::host::{DEFAULT_FS_TYPES_EXCLUDE, DEFAULT_MOUNT_POINTS_EXCLUDE, HostConfig};
+pub use crate::probe::http::ServiceTarget;
+pub use crate::probe::postgres::{PostgresTarget, SslMode};
+pub use crate::probe::rabbitmq::{AmqpUrl, QueueSource, RabbitmqTarget};
+pub use crate::probe::redis::{RedisTarget, RedisUrl};
 
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            global: Global::default(),
-            host: HostConfig::default(),
-            postgres: vec![PostgresTarget::default()],
-            redis: vec![RedisTarget::default()],
-            rabbitmq: vec![RabbitmqTarget::default()],
-            docker: DockerConfig::default(),
-            services: Vec::new(),
-        }
+/// Reads the secret in `file` (when set) into `slot`, trailing newlines removed; `key` names
+/// the setting in errors.
+pub fn read_secret_file(
+    file: &Option<PathBuf>,
+    slot: &mut Option<Secret>,
+    key: &str,
+) -> Result<(), ConfigError> {
+    if let Some(f) = file {
+        let s = std::fs::read_to_string(f)
+            .map_err(|e| ConfigError(format!("key {key}: cannot read {}: {e}", f.display())))?;
+        *slot = Some(Secret::new(s.trim_end_matches(['\n', '\r'])));
     }
+    Ok(())
 }
 
 impl Config {
@@ -640,66 +369,27 @@ impl Config {
             None => (String::new(), "<embedded default>".to_string()),
         };
         let mut config = parse_str(&text, &origin)?;
+        let mut present = top_level_keys(&text);
         let overrides: Vec<&(String, String)> = env
             .iter()
             .filter(|(k, _)| k.starts_with(ENV_PREFIX) && !is_cli_env(k))
             .collect();
         if !overrides.is_empty() {
-            config = apply_env(&text, &origin, &overrides)?;
+            (config, present) = apply_env(&text, &origin, &overrides)?;
         }
-        config.resolve_secrets()?;
+        if path.is_none() {
+            // The zero-config run probes the embedded default's targets; a file lists what to
+            // probe, and a section it leaves out is off (the host probe excepted).
+            config.embed_missing(|k| present.iter().any(|p| p == k));
+        }
+        config.resolve_section_secrets()?;
         config.validate(&origin)?;
         Ok(config)
     }
 
-    fn resolve_secrets(&mut self) -> Result<(), ConfigError> {
-        fn read(
-            file: &Option<PathBuf>,
-            slot: &mut Option<Secret>,
-            key: String,
-        ) -> Result<(), ConfigError> {
-            if let Some(f) = file {
-                let s = std::fs::read_to_string(f).map_err(|e| {
-                    ConfigError(format!("key {key}: cannot read {}: {e}", f.display()))
-                })?;
-                *slot = Some(Secret::new(s.trim_end_matches(['\n', '\r'])));
-            }
-            Ok(())
-        }
-        for (i, t) in self.postgres.iter_mut().enumerate() {
-            read(
-                &t.password_file,
-                &mut t.password,
-                format!("postgres[{i}].password_file"),
-            )?;
-        }
-        for (i, t) in self.redis.iter_mut().enumerate() {
-            read(
-                &t.password_file,
-                &mut t.password,
-                format!("redis[{i}].password_file"),
-            )?;
-        }
-        for (i, t) in self.rabbitmq.iter_mut().enumerate() {
-            read(
-                &t.password_file,
-                &mut t.password,
-                format!("rabbitmq[{i}].password_file"),
-            )?;
-        }
-        Ok(())
-    }
-
     fn validate(&self, origin: &str) -> Result<(), ConfigError> {
         let mut names = std::collections::HashSet::new();
-        let all = self
-            .postgres
-            .iter()
-            .map(|t| ("postgres", &t.name))
-            .chain(self.redis.iter().map(|t| ("redis", &t.name)))
-            .chain(self.rabbitmq.iter().map(|t| ("rabbitmq", &t.name)))
-            .chain(self.services.iter().map(|t| ("services", &t.name)));
-        for (kind, name) in all {
+        for (kind, name) in self.target_names() {
             if name.is_empty()
                 || !name
                     .chars()
@@ -709,39 +399,50 @@ impl Config {
                     "{origin}: key {kind}.name: {name:?} must be non-empty and use only letters, digits, '-', '_' and '.'"
                 )));
             }
-            if !names.insert(name.clone()) {
+            if !names.insert(name.to_string()) {
                 return Err(ConfigError(format!(
                     "{origin}: key {kind}.name: target name {name:?} is used twice; names must be unique across all kinds"
                 )));
             }
         }
-        for (i, s) in self.services.iter().enumerate() {
-            if s.expected_status.iter().any(|c| !(100..=599).contains(c))
-                || s.expected_status.is_empty()
-            {
-                return Err(ConfigError(format!(
-                    "{origin}: key services[{i}].expected_status: status codes must be between 100 and 599"
-                )));
-            }
-        }
-        for (i, l) in self.docker.label_selector.iter().enumerate() {
-            if l.is_empty() || l.starts_with('=') {
-                return Err(ConfigError(format!(
-                    "{origin}: key docker.label_selector[{i}]: {l:?} must be `key` or `key=value`"
-                )));
-            }
-        }
-        if self.docker.stats_concurrency == 0 {
-            return Err(ConfigError(format!(
-                "{origin}: key docker.stats_concurrency: must be at least 1"
-            )));
-        }
-        Ok(())
+        self.validate_sections()
+            .map_err(|e| ConfigError(format!("{origin}: {e}")))
     }
 
-    /// The effective configuration as YAML, secrets redacted.
+    /// The effective configuration as YAML, secrets redacted, after a comment saying which
+    /// targets it probes and which sections are off.
     pub fn to_redacted_yaml(&self) -> String {
-        serde_norway::to_string(self).unwrap_or_else(|e| format!("# cannot render: {e}\n"))
+        let yaml =
+            serde_norway::to_string(self).unwrap_or_else(|e| format!("# cannot render: {e}\n"));
+        format!("{}{yaml}", self.probed_summary())
+    }
+
+    /// `# probes: ...` and `# off: ...` comment lines for `check-config`.
+    pub fn probed_summary(&self) -> String {
+        let (on, off): (Vec<_>, Vec<_>) = self
+            .probed()
+            .into_iter()
+            .partition(|(_, names)| !names.is_empty());
+        let on: Vec<String> = on
+            .into_iter()
+            .map(|(key, names)| format!("{key} ({})", names.join(", ")))
+            .collect();
+        let off: Vec<&str> = off.into_iter().map(|(key, _)| key).collect();
+        let mut s = format!(
+            "# probes: {}\n",
+            if on.is_empty() {
+                "none".to_string()
+            } else {
+                on.join(", ")
+            }
+        );
+        if !off.is_empty() {
+            s.push_str(&format!(
+                "# off (left out of the file, empty or disabled): {}\n",
+                off.join(", ")
+            ));
+        }
+        s
     }
 }
 
@@ -757,6 +458,17 @@ fn is_cli_env(k: &str) -> bool {
             | "WEB_CONFIG_FILE"
             | "PATH_ROOTFS"
     )
+}
+
+/// The top-level keys of a YAML mapping (none for empty or non-mapping text).
+fn top_level_keys(text: &str) -> Vec<String> {
+    match serde_norway::from_str::<serde_norway::Value>(text) {
+        Ok(serde_norway::Value::Mapping(m)) => m
+            .keys()
+            .filter_map(|k| k.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Parses YAML text, turning any error into `origin:line:column: key K: message`.
@@ -823,7 +535,12 @@ fn strip_location(msg: &str) -> String {
 }
 
 /// Applies `NEXO_EXPORTER_<PATH>` overrides to the parsed file and re-validates.
-fn apply_env(text: &str, origin: &str, env: &[&(String, String)]) -> Result<Config, ConfigError> {
+/// Returns the configuration and the top-level keys the file and the overrides set.
+fn apply_env(
+    text: &str,
+    origin: &str,
+    env: &[&(String, String)],
+) -> Result<(Config, Vec<String>), ConfigError> {
     use serde_norway::Value;
     let mut root: Value = if text.trim().is_empty() {
         Value::Mapping(Default::default())
@@ -855,7 +572,14 @@ fn apply_env(text: &str, origin: &str, env: &[&(String, String)]) -> Result<Conf
         };
         set_path(&mut root, &path, v);
     }
-    serde_path_to_error::deserialize::<_, Config>(root).map_err(|e| {
+    let keys = match &root {
+        Value::Mapping(m) => m
+            .keys()
+            .filter_map(|k| k.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let config = serde_path_to_error::deserialize::<_, Config>(root).map_err(|e| {
         let path = e.path().to_string();
         let env_name = format!(
             "{ENV_PREFIX}{}",
@@ -867,7 +591,8 @@ fn apply_env(text: &str, origin: &str, env: &[&(String, String)]) -> Result<Conf
             "{origin} with environment overrides: key {path} (environment variable {env_name}): {}",
             strip_location(&e.into_inner().to_string())
         ))
-    })
+    })?;
+    Ok((config, keys))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -880,25 +605,6 @@ enum LeafKind {
     Scalar,
     String,
     List,
-}
-
-impl Config {
-    /// The default configuration with one element in every list, listing every key.
-    fn schema_example() -> Config {
-        let mut c = Config {
-            services: vec![ServiceTarget {
-                name: "service".into(),
-                url: HttpUrl::parse("http://127.0.0.1/").expect("valid"),
-                expected_status: default_statuses(),
-                ip_protocol: IpProtocol::Ip4,
-                timeout: None,
-            }],
-            ..Config::default()
-        };
-        c.docker.label_selector = vec!["x".into()];
-        c.rabbitmq[0].queue_exclude = Pattern::new("x").ok();
-        c
-    }
 }
 
 fn match_path(schema: &serde_norway::Value, rest: &str) -> Option<Vec<Seg>> {
@@ -1014,6 +720,45 @@ mod tests {
         assert_eq!(c.postgres.len(), 1);
         assert_eq!(c.redis[0].url.url().port(), Some(6379));
         assert_eq!(c.rabbitmq[0].prometheus_url.url().port(), Some(15692));
+        assert!(c.docker.enabled);
+    }
+
+    #[test]
+    fn a_file_lists_what_to_probe_and_leaves_the_rest_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.yml");
+        std::fs::write(&f, "postgres:\n  - name: main\n").unwrap();
+        let c = Config::load_with_env(Some(&f), &[]).unwrap();
+        assert_eq!(c.postgres.len(), 1);
+        assert!(c.redis.is_empty() && c.rabbitmq.is_empty() && c.services.is_empty());
+        assert!(!c.docker.enabled);
+        assert!(c.host.enabled, "the host probe stays on unless disabled");
+        let kinds: Vec<&str> = c.build_probes().iter().map(|p| p.kind()).collect();
+        assert_eq!(kinds, ["host", "postgres"]);
+        let shown = c.to_redacted_yaml();
+        assert!(
+            shown.starts_with("# probes: host (host), postgres (main)\n"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains(
+                "# off (left out of the file, empty or disabled): redis, rabbitmq, docker, services"
+            ),
+            "{shown}"
+        );
+        // An environment override lists a section as much as the file does.
+        let c = Config::load_with_env(Some(&f), &env(&[("NEXO_EXPORTER_REDIS_0_NAME", "cache")]))
+            .unwrap();
+        assert_eq!(c.redis[0].name, "cache");
+        assert!(c.rabbitmq.is_empty());
+        // Without a file, overrides apply on top of the embedded default.
+        let c =
+            Config::load_with_env(None, &env(&[("NEXO_EXPORTER_HOST_ENABLED", "false")])).unwrap();
+        assert!(!c.host.enabled);
+        assert_eq!(
+            (c.postgres.len(), c.redis.len(), c.rabbitmq.len()),
+            (1, 1, 1)
+        );
         assert!(c.docker.enabled);
     }
 

@@ -2,16 +2,22 @@
 //! stack (PostgreSQL, Redis, RabbitMQ, Docker containers, the host and the services' health
 //! endpoints).
 //!
-//! Layout: [`config`] parses and validates settings; [`probe`] holds one module per dependency
-//! behind the [`probe::Probe`] trait; [`collect`] runs probes per scrape under deadlines;
-//! [`metrics`] is the sample model and its exposition; [`server`] is the HTTP layer.
+//! Layout: [`cmd`] is what the binary does (`main.rs` only parses, builds and runs);
+//! [`config`] parses and validates settings; [`probe`] holds one folder per dependency behind
+//! the [`probe::Probe`] trait, listed once in its registry; [`net`] is the infrastructure the
+//! probes share (HTTP client, TLS); [`collect`] runs probes per scrape under one deadline and
+//! margin; [`metrics`] is the sample model, its declarations and its exposition; [`reference`](mod@reference)
+//! generates the metric reference from the declarations; [`server`] is the HTTP layer.
 
 pub mod cli;
+pub mod cmd;
 pub mod collect;
 pub mod config;
 pub mod logging;
 pub mod metrics;
+pub mod net;
 pub mod probe;
+pub mod reference;
 pub mod server;
 pub mod webconfig;
 

@@ -22,6 +22,51 @@ pub enum Kind {
     Counter,
 }
 
+/// The declaration of one metric family: name, type, label names and help, written once next
+/// to the probe that produces it. Probes add samples through [`MetricSet::put`]; the metric
+/// reference (`docs/metric-names.txt`, `docs/metrics-reference.md`) is generated from these
+/// declarations (see [`crate::reference`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Desc {
+    /// Full metric name (counters with their `_total` suffix).
+    pub name: &'static str,
+    /// Gauge or counter.
+    pub kind: Kind,
+    /// Label names of every sample, in order.
+    pub labels: &'static [&'static str],
+    /// One-line help text.
+    pub help: &'static str,
+}
+
+impl Desc {
+    /// A gauge.
+    pub const fn gauge(
+        name: &'static str,
+        labels: &'static [&'static str],
+        help: &'static str,
+    ) -> Desc {
+        Desc {
+            name,
+            kind: Kind::Gauge,
+            labels,
+            help,
+        }
+    }
+    /// A counter; `name` ends in `_total`.
+    pub const fn counter(
+        name: &'static str,
+        labels: &'static [&'static str],
+        help: &'static str,
+    ) -> Desc {
+        Desc {
+            name,
+            kind: Kind::Counter,
+            labels,
+            help,
+        }
+    }
+}
+
 /// A label set: ordered `(name, value)` pairs.
 pub type Labels = Vec<(String, String)>;
 
@@ -86,6 +131,21 @@ impl MetricSet {
         self.family(name, help, Kind::Counter)
             .samples
             .push((labels, value));
+    }
+
+    /// Adds one sample of the declared family `desc`.
+    pub fn put(&mut self, desc: &Desc, labels: Labels, value: f64) {
+        debug_assert!(
+            labels
+                .iter()
+                .all(|(k, _)| desc.labels.contains(&k.as_str())),
+            "a label of {} is not in its declaration",
+            desc.name
+        );
+        match desc.kind {
+            Kind::Gauge => self.gauge(desc.name, desc.help, labels, value),
+            Kind::Counter => self.counter(desc.name, desc.help, labels, value),
+        }
     }
 
     /// Moves every family of `other` into this set, merging samples of equal names.

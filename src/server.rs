@@ -29,17 +29,39 @@ pub const MAX_BODY_BYTES: usize = 1024;
 /// capped at this size too, so a connection never buffers much more than twice it).
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 
-/// Builds a new [`Collector`] from the configuration file, for `POST /-/reload` and SIGHUP;
-/// the error text is shown to the caller and must hold no secret.
-pub type Reloader = Box<dyn Fn() -> Result<Arc<Collector>, String> + Send + Sync>;
+/// Everything the configuration file decides for the HTTP layer, swapped as one unit on reload:
+/// the probes (in their collector) and the scrape options.
+pub struct Loaded {
+    /// The probes of the configuration.
+    pub collector: Arc<Collector>,
+    /// `global.timeout_offset`: subtracted from the scraper's
+    /// `X-Prometheus-Scrape-Timeout-Seconds`.
+    pub timeout_offset: Duration,
+}
 
-/// Settings of the HTTP layer.
+impl Loaded {
+    /// Builds the probes and scrape options of `config`, logging each enabled probe.
+    pub fn build(config: &crate::config::Config) -> Self {
+        let probes = crate::probe::build_all(config);
+        for p in &probes {
+            tracing::info!(probe = p.kind(), target = p.name(), address = %p.target(), "probe enabled");
+        }
+        Loaded {
+            collector: Collector::new(probes),
+            timeout_offset: config.global.timeout_offset,
+        }
+    }
+}
+
+/// Re-reads the configuration for `POST /-/reload` and SIGHUP; the error text is shown to the
+/// caller and must hold no secret.
+pub type Reloader = Box<dyn Fn() -> Result<Loaded, String> + Send + Sync>;
+
+/// Settings of the HTTP layer from the command line (fixed for the life of the process).
 #[derive(Debug, Clone)]
 pub struct WebOptions {
     /// Path of the metrics endpoint (default `/metrics`).
     pub telemetry_path: String,
-    /// Subtracted from the scraper's `X-Prometheus-Scrape-Timeout-Seconds`.
-    pub timeout_offset: Duration,
     /// Most scrapes served at once; more get 503.
     pub max_requests: usize,
     /// Most open connections; further clients wait in the accept queue.
@@ -52,7 +74,6 @@ impl Default for WebOptions {
     fn default() -> Self {
         WebOptions {
             telemetry_path: "/metrics".into(),
-            timeout_offset: Duration::from_millis(500),
             max_requests: 40,
             max_connections: 256,
             header_read_timeout: Duration::from_secs(10),
@@ -62,7 +83,7 @@ impl Default for WebOptions {
 
 /// Shared state of the HTTP handlers.
 pub struct App {
-    collector: RwLock<Arc<Collector>>,
+    loaded: RwLock<Arc<Loaded>>,
     options: WebOptions,
     scrapes: Semaphore,
     web: Arc<WebStore>,
@@ -71,22 +92,22 @@ pub struct App {
 }
 
 impl App {
-    /// Handler state for `collector` with `options`: plain HTTP, no authentication, no reload.
-    pub fn new(collector: Arc<Collector>, options: WebOptions) -> Arc<Self> {
+    /// Handler state for `loaded` with `options`: plain HTTP, no authentication, no reload.
+    pub fn new(loaded: Loaded, options: WebOptions) -> Arc<Self> {
         let web = WebStore::load(None).expect("no web config file");
-        Self::with_reload(collector, options, web, None)
+        Self::with_reload(loaded, options, web, None)
     }
 
     /// Handler state with a web configuration and a way to reload the main configuration.
     pub fn with_reload(
-        collector: Arc<Collector>,
+        loaded: Loaded,
         options: WebOptions,
         web: Arc<WebStore>,
         reloader: Option<Reloader>,
     ) -> Arc<Self> {
         Arc::new(App {
             scrapes: Semaphore::new(options.max_requests.max(1)),
-            collector: RwLock::new(collector),
+            loaded: RwLock::new(Arc::new(loaded)),
             options,
             web,
             reloader,
@@ -94,9 +115,14 @@ impl App {
         })
     }
 
+    /// The probes and scrape options in force (one consistent snapshot).
+    pub fn loaded(&self) -> Arc<Loaded> {
+        Arc::clone(&self.loaded.read().expect("loaded lock"))
+    }
+
     /// The collector in force.
     pub fn collector(&self) -> Arc<Collector> {
-        Arc::clone(&self.collector.read().expect("collector lock"))
+        Arc::clone(&self.loaded().collector)
     }
 
     /// The web configuration store.
@@ -104,9 +130,9 @@ impl App {
         &self.web
     }
 
-    /// Reloads the main configuration: on success the new probes replace the old ones (the
-    /// collection counter carries on); on error the old ones stay and the error is returned
-    /// (and logged).
+    /// Reloads the main configuration: on success the new probes and scrape options replace the
+    /// old ones together (the collection counter carries on); on error the old ones stay and
+    /// the error is returned (and logged).
     pub fn reload_config(&self) -> Result<(), String> {
         let Some(reloader) = &self.reloader else {
             return Err("this exporter was started without a reloadable configuration".into());
@@ -114,9 +140,8 @@ impl App {
         let _one = self.reloading.lock().expect("reload lock");
         match reloader() {
             Ok(new) => {
-                let old = self.collector();
-                new.continue_from(&old);
-                *self.collector.write().expect("collector lock") = new;
+                new.collector.continue_from(&self.collector());
+                *self.loaded.write().expect("loaded lock") = Arc::new(new);
                 tracing::info!("configuration reloaded");
                 Ok(())
             }
@@ -413,8 +438,9 @@ async fn scrape(app: &Arc<App>, scope: Scope, headers: &HeaderMap) -> Resp {
             "too many concurrent scrapes\n",
         );
     };
-    let budget = scrape_budget(headers, app.options.timeout_offset);
-    let collector = app.collector();
+    let loaded = app.loaded();
+    let budget = scrape_budget(headers, loaded.timeout_offset);
+    let collector = Arc::clone(&loaded.collector);
     let collected = collector.collect(scope, budget).await;
     let mut set = MetricSet::clone(&collected);
     self_metrics(&mut set, &collector);

@@ -119,10 +119,8 @@ fn curl(dir: &Path, url: &str, extra: &[&str]) -> (u16, String) {
 
 #[test]
 fn tls_basic_auth_and_web_config_reload() {
-    if !have("openssl") || !have("curl") {
-        eprintln!("skipped: needs openssl and curl");
-        return;
-    }
+    require("openssl");
+    require("curl");
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     make_pki(dir);
@@ -218,10 +216,8 @@ fn tls_basic_auth_and_web_config_reload() {
 
 #[test]
 fn mutual_tls() {
-    if !have("openssl") || !have("curl") {
-        eprintln!("skipped: needs openssl and curl");
-        return;
-    }
+    require("openssl");
+    require("curl");
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     make_pki(dir);

@@ -198,15 +198,36 @@ fn agrees_with_psql_on_the_local_server() {
         sample(&text, "pg_settings_superuser_reserved_connections", &[]),
         Some(res)
     );
-    // The exporter's own connection is excluded.
-    assert!(
-        sample(
-            &text,
-            "pg_stat_activity_application_count",
-            &[("application_name", "nexo-exporter")]
-        )
-        .is_none()
+    // The exporter's own connection is excluded. Asserted on what this test created: a second
+    // exporter connected to the test's own database (no other exporter on the machine uses
+    // it) reports exactly the test's 5 sessions there, while its own backend sits in it too.
+    let own = Exporter::start(
+        &config(&format!("  - name: own\n    dbname: {}\n", db.0)),
+        &[],
     );
+    let t = own.scrape();
+    assert_eq!(up(&t), Some(1.0), "{}", own.log());
+    let total: f64 = STATES
+        .iter()
+        .filter_map(|st| {
+            sample(
+                &t,
+                "pg_stat_activity_count",
+                &[("datname", &db.0), ("state", st)],
+            )
+        })
+        .sum();
+    assert_eq!(total, 5.0);
+    assert_eq!(
+        shared_psql(&format!(
+            "SELECT count(*) FROM pg_stat_activity \
+             WHERE datname = '{}' AND application_name = 'nexo-exporter'",
+            db.0
+        )),
+        "1",
+        "the second exporter's own backend is in the test database"
+    );
+    drop(own);
     drop(s);
 }
 
@@ -409,10 +430,7 @@ fn flapping_keeps_at_most_one_connection() {
 #[test]
 fn agrees_with_postgres_exporter() {
     let bin = "/usr/bin/prometheus-postgres-exporter";
-    if !std::path::Path::new(bin).exists() {
-        eprintln!("skipped: {bin} is not installed");
-        return;
-    }
+    require_file(bin);
     let db = TempDb::new();
     let s = Sessions::open(
         &format!("host=127.0.0.1 port=5432 user=postgres dbname={}", db.0),

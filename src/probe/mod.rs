@@ -4,6 +4,16 @@
 //! Docker engine, the host, a service health URL) into a [`MetricSet`]. The [`crate::collect`]
 //! module runs probes concurrently, each under its own deadline, and reports `*_up 0` for a
 //! probe that errors, times out or panics.
+//!
+//! A probe kind is one folder, `src/probe/<kind>/`: `config.rs` (its configuration type with
+//! its defaults, `*_file` secrets and validation, through [`Section`] or [`Target`]),
+//! `metrics.rs` (its metric declarations and `ALL`), `mod.rs` (the client and the
+//! [`Probe`] impl) and, where parsing is more than a few lines, a pure parser module. It is
+//! registered by one line in the `registry!` list below, which generates the [`Config`]
+//! field, the per-kind loops and the metric reference's entry. Measured by adding a throwaway
+//! TCP-connect probe: 3 new files in `src/probe/tcp/`, the registry line (plus its doc comment)
+//! in this file, no Cargo.toml change (it needs only tokio); the drift test then asks for
+//! `docs/metric-names.txt` and `docs/metrics-reference.md` to be regenerated.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -12,16 +22,33 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::config::Config;
 use crate::metrics::{Labels, MetricSet};
 
-pub mod docker;
-pub mod fetch;
-pub mod host;
-pub mod http;
-pub mod postgres;
-pub mod rabbitmq;
-pub mod redis;
+#[macro_use]
+mod section;
+mod kept;
+
+pub use kept::Kept;
+pub use section::{Section, Target};
+
+// The registry: one line per probe kind, in landing-page order. Each line declares the
+// probe's module (its folder under `src/probe/`), its key in the configuration file and the
+// section's type; everything per-kind (defaults, secrets, validation, the environment-variable
+// schema, building the probes) follows from the type's [`Section`] or [`Target`] impl.
+registry! {
+    /// Host probe (load, CPU, memory, filesystems); on unless the file disables it.
+    mod host => host: host::HostConfig,
+    /// PostgreSQL targets; the first is served on `/metrics`.
+    mod postgres => postgres: Vec<postgres::PostgresTarget>,
+    /// Redis targets; the first is served on `/metrics`.
+    mod redis => redis: Vec<redis::RedisTarget>,
+    /// RabbitMQ targets; the first is served on `/metrics`.
+    mod rabbitmq => rabbitmq: Vec<rabbitmq::RabbitmqTarget>,
+    /// Docker engine.
+    mod docker => docker: docker::DockerConfig,
+    /// Service health endpoints; all are probed on `/metrics`.
+    mod http => services: Vec<http::ServiceTarget>,
+}
 
 /// Why a probe failed. Messages never carry secrets; they are logged and shown on `/`.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -56,69 +83,102 @@ pub enum ProbeError {
 /// Future returned by [`Probe::collect`].
 pub type ProbeFuture<'a> = Pin<Box<dyn Future<Output = Result<MetricSet, ProbeError>> + Send + 'a>>;
 
-/// One configured target of one dependency kind.
-pub trait Probe: Send + Sync + 'static {
-    /// The dependency kind: `host`, `postgres`, `redis`, `rabbitmq`, `docker` or `http`.
-    fn kind(&self) -> &'static str;
-    /// The target's configured name (unique across kinds).
-    fn name(&self) -> &str;
-    /// Where the probe points, secrets redacted (shown on the landing page).
-    fn target(&self) -> String;
-    /// The configured deadline of one collection.
-    fn timeout(&self) -> Duration;
-    /// The `*_up`-style gauge the framework sets to 1 on success and 0 on failure, with its
-    /// labels, or `None` when the probe has no such gauge.
-    fn up_metric(&self) -> Option<(&'static str, &'static str, Labels)>;
-    /// Whether the probe is part of the default `/metrics` collection.
-    fn on_default_endpoint(&self) -> bool {
-        true
-    }
-    /// Collects this target's metrics. `deadline` is when the framework stops waiting; a probe
-    /// should set its own connect and query timeouts inside it.
-    fn collect(&self, deadline: Instant) -> ProbeFuture<'_>;
+/// The `*_up`-style gauge the framework sets to 1 on success and 0 on failure.
+#[derive(Debug, Clone)]
+pub struct UpMetric {
+    /// Metric name, e.g. `pg_up`.
+    pub name: &'static str,
+    /// Help text.
+    pub help: &'static str,
+    /// Labels of the sample.
+    pub labels: Labels,
 }
 
-/// Builds every probe the configuration enables, in landing-page order.
+/// What the framework knows about one probe instance; built once from its configuration.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    /// The dependency kind: `host`, `postgres`, `redis`, `rabbitmq`, `docker` or `http`.
+    pub kind: &'static str,
+    /// The target's configured name (unique across kinds).
+    pub name: String,
+    /// Where the probe points, secrets redacted (shown on the landing page).
+    pub target: String,
+    /// The deadline of one collection (the target's `timeout` or `global.timeout`).
+    pub timeout: Duration,
+    /// Whether the probe is part of the default `/metrics` collection.
+    pub default_endpoint: bool,
+    /// The probe's up gauge, if it has one.
+    pub up: Option<UpMetric>,
+}
+
+impl Meta {
+    /// Metadata of a probe of `kind` named `name`, served on `/metrics`, without an up gauge.
+    pub fn new(kind: &'static str, name: impl Into<String>, timeout: Duration) -> Self {
+        Meta {
+            kind,
+            name: name.into(),
+            target: String::new(),
+            timeout,
+            default_endpoint: true,
+            up: None,
+        }
+    }
+    /// Sets the redacted target shown on the landing page.
+    pub fn target(mut self, target: impl Into<String>) -> Self {
+        self.target = target.into();
+        self
+    }
+    /// Sets whether the probe is part of `/metrics`.
+    pub fn default_endpoint(mut self, yes: bool) -> Self {
+        self.default_endpoint = yes;
+        self
+    }
+    /// Declares the probe's up gauge (a gauge from the probe's `metrics.rs`).
+    pub fn up(mut self, desc: crate::metrics::Desc, labels: Labels) -> Self {
+        self.up = Some(UpMetric {
+            name: desc.name,
+            help: desc.help,
+            labels,
+        });
+        self
+    }
+}
+
+/// One configured target of one dependency kind.
+pub trait Probe: Send + Sync + 'static {
+    /// Kind, name, target, timeout and up gauge of this probe.
+    fn meta(&self) -> &Meta;
+    /// Collects this target's metrics. `deadline` is the probe's budget minus the framework's
+    /// one margin ([`crate::collect::margin`]): the probe must return by then, and is abandoned
+    /// (reported as timed out) when the margin has passed too. Connect and query timeouts go
+    /// inside it.
+    fn collect(&self, deadline: Instant) -> ProbeFuture<'_>;
+
+    /// The dependency kind.
+    fn kind(&self) -> &'static str {
+        self.meta().kind
+    }
+    /// The target's configured name.
+    fn name(&self) -> &str {
+        &self.meta().name
+    }
+    /// Where the probe points, secrets redacted.
+    fn target(&self) -> String {
+        self.meta().target.clone()
+    }
+    /// The configured deadline of one collection.
+    fn timeout(&self) -> Duration {
+        self.meta().timeout
+    }
+    /// Whether the probe is part of the default `/metrics` collection.
+    fn on_default_endpoint(&self) -> bool {
+        self.meta().default_endpoint
+    }
+}
+
+/// Builds every probe the configuration enables, in registry (landing-page) order.
 pub fn build_all(config: &Config) -> Vec<Arc<dyn Probe>> {
-    let g = &config.global;
-    let mut out: Vec<Arc<dyn Probe>> = Vec::new();
-    if config.host.enabled {
-        out.push(Arc::new(host::HostProbe::new(
-            config.host.clone(),
-            g.timeout,
-        )));
-    }
-    for (i, t) in config.postgres.iter().enumerate() {
-        out.push(Arc::new(postgres::PostgresProbe::new(
-            t.clone(),
-            g.timeout,
-            i == 0,
-        )));
-    }
-    for (i, t) in config.redis.iter().enumerate() {
-        out.push(Arc::new(redis::RedisProbe::new(
-            t.clone(),
-            g.timeout,
-            i == 0,
-        )));
-    }
-    for (i, t) in config.rabbitmq.iter().enumerate() {
-        out.push(Arc::new(rabbitmq::RabbitmqProbe::new(
-            t.clone(),
-            g.timeout,
-            i == 0,
-        )));
-    }
-    if config.docker.enabled {
-        out.push(Arc::new(docker::DockerProbe::new(
-            config.docker.clone(),
-            g.timeout,
-        )));
-    }
-    for t in &config.services {
-        out.push(Arc::new(http::HttpProbe::new(t.clone(), g.timeout)));
-    }
-    out
+    config.build_probes()
 }
 
 /// Time left until `deadline`, at least one millisecond.
@@ -126,83 +186,4 @@ pub fn remaining(deadline: Instant) -> Duration {
     deadline
         .saturating_duration_since(Instant::now())
         .max(Duration::from_millis(1))
-}
-
-/// `deadline` minus a 20 ms margin (when that is still in the future), so a probe that gives up
-/// records its own failure before the framework abandons it.
-pub fn finish_before(deadline: Instant) -> Instant {
-    deadline
-        .checked_sub(Duration::from_millis(20))
-        .filter(|d| *d > Instant::now())
-        .unwrap_or(deadline)
-}
-
-/// One kept connection of a persistent-connection probe (PostgreSQL, Redis) with its reconnect
-/// backoff: 200 ms after the first failure, doubling up to 2 s.
-pub struct Kept<C> {
-    /// The connection, out of the slot while a collection uses it.
-    pub conn: Option<C>,
-    failures: u32,
-    retry_at: Option<Instant>,
-    last_error: String,
-}
-
-impl<C> Default for Kept<C> {
-    fn default() -> Self {
-        Kept {
-            conn: None,
-            failures: 0,
-            retry_at: None,
-            last_error: String::new(),
-        }
-    }
-}
-
-impl<C: Send> Kept<C> {
-    /// Locks `slot` (collections of one target run one at a time), giving up at `deadline`
-    /// minus [`finish_before`]'s margin; returns the guard and that shortened deadline.
-    pub async fn lock(
-        slot: &tokio::sync::Mutex<Kept<C>>,
-        deadline: Instant,
-        timeout: Duration,
-    ) -> Result<(tokio::sync::MutexGuard<'_, Kept<C>>, Instant), ProbeError> {
-        let deadline = finish_before(deadline);
-        let guard = tokio::time::timeout_at(deadline, slot.lock())
-            .await
-            .map_err(|_| ProbeError::Timeout(timeout))?;
-        Ok((guard, deadline))
-    }
-}
-
-impl<C> Kept<C> {
-    const BACKOFF_MIN: Duration = Duration::from_millis(200);
-    const BACKOFF_MAX: Duration = Duration::from_secs(2);
-
-    /// Records a successful collection: the next failure starts the backoff afresh.
-    pub fn succeeded(&mut self) {
-        self.failures = 0;
-        self.retry_at = None;
-    }
-
-    /// Records a failure and schedules the next connection attempt.
-    pub fn failed(&mut self, e: &ProbeError) {
-        self.failures = self.failures.saturating_add(1);
-        let exp = self.failures.saturating_sub(1).min(10);
-        let wait = (Self::BACKOFF_MIN * 2u32.pow(exp)).min(Self::BACKOFF_MAX);
-        self.retry_at = Some(Instant::now() + wait);
-        self.last_error = e.to_string();
-    }
-
-    /// The error to report while the backoff after a failure has not elapsed yet.
-    pub fn backing_off(&self) -> Option<ProbeError> {
-        let at = self.retry_at?;
-        let now = Instant::now();
-        (now < at).then(|| {
-            ProbeError::Connect(format!(
-                "waiting {} ms before reconnecting; last error: {}",
-                at.saturating_duration_since(now).as_millis(),
-                self.last_error
-            ))
-        })
-    }
 }

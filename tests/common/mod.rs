@@ -2,6 +2,7 @@
 //! scrape it over HTTP, read samples, and start private dependency instances.
 #![allow(dead_code)]
 
+pub mod mixin;
 pub mod proxy;
 
 use std::io::{Read, Write};
@@ -323,6 +324,28 @@ pub fn have(cmd: &str) -> bool {
         .status()
         .map(|s| s.success())
         .unwrap_or(false)
+}
+
+/// Fails the test unless `cmd` is on PATH: a missing tool is an error of the test machine,
+/// never a silent pass (`scripts/test.sh` installs every tool the tests use).
+pub fn require(cmd: &str) {
+    assert!(
+        have(cmd),
+        "{cmd} is not installed; run scripts/test.sh, which installs every tool the tests use"
+    );
+}
+
+/// As [`require`], for a program given by its full path.
+pub fn require_file(path: &str) {
+    assert!(
+        Path::new(path).exists(),
+        "{path} is not installed; run scripts/test.sh, which installs every tool the tests use"
+    );
+}
+
+/// The repository's root directory (where Cargo.toml is).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Whether something accepts TCP connections at `addr`.

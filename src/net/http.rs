@@ -1,0 +1,340 @@
+//! One bounded HTTP GET, shared by the RabbitMQ and service-health probes.
+//!
+//! Every step runs inside the caller's deadline: name resolution, the TCP connect (IPv4
+//! addresses first unless IPv6 is preferred), the optional TLS handshake, the response head
+//! and the body, which is capped in size. A fresh connection is opened per request and closed
+//! when the request ends (no pool): a hung server can never leave a stale pooled connection
+//! behind, and the per-scrape cost of one local TCP handshake is negligible.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Empty};
+use hyper::header::{self, HeaderValue};
+use hyper::{Request, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use tokio::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+/// IP family preference of HTTP service probes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum IpProtocol {
+    /// IPv4 first, IPv6 when the name has no IPv4 address.
+    #[default]
+    Ip4,
+    /// IPv6 first, IPv4 when the name has no IPv6 address.
+    Ip6,
+}
+
+/// Why a GET failed. Messages never contain credentials.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum FetchError {
+    /// Resolution or TCP/TLS connection failed.
+    #[error("connect: {0}")]
+    Connect(String),
+    /// The server answered something that is not HTTP/1.1, or the body could not be read.
+    #[error("protocol: {0}")]
+    Protocol(String),
+    /// The deadline passed during the named step.
+    #[error("deadline exceeded while {0}")]
+    Timeout(&'static str),
+    /// The body was larger than the cap.
+    #[error("response body larger than {0} bytes")]
+    TooLarge(usize),
+}
+
+/// A response: status and (capped) body.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The whole body, at most the cap.
+    pub body: Bytes,
+}
+
+/// Aborts a spawned task when dropped (the hyper connection driver).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Orders `addrs` so the preferred family comes first, keeping resolver order otherwise.
+pub fn order_addresses(mut addrs: Vec<SocketAddr>, prefer: IpProtocol) -> Vec<SocketAddr> {
+    addrs.sort_by_key(|a| match prefer {
+        IpProtocol::Ip4 => !a.is_ipv4(),
+        IpProtocol::Ip6 => a.is_ipv4(),
+    });
+    addrs.dedup();
+    addrs
+}
+
+/// Resolves `host:port` and connects to the first address that accepts, preferred family
+/// first, before `deadline`.
+pub async fn connect_tcp(
+    host: &str,
+    port: u16,
+    prefer: IpProtocol,
+    deadline: Instant,
+) -> Result<TcpStream, FetchError> {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let addrs: Vec<SocketAddr> =
+        match tokio::time::timeout_at(deadline, tokio::net::lookup_host((host, port))).await {
+            Err(_) => return Err(FetchError::Timeout("resolving the host name")),
+            Ok(Err(e)) => return Err(FetchError::Connect(format!("cannot resolve {host}: {e}"))),
+            Ok(Ok(a)) => a.collect(),
+        };
+    if addrs.is_empty() {
+        return Err(FetchError::Connect(format!("{host} has no address")));
+    }
+    connect_first(addrs, prefer, deadline).await
+}
+
+/// Connects to the first of `addrs` that accepts, preferred family first, before `deadline`.
+pub async fn connect_first(
+    addrs: Vec<SocketAddr>,
+    prefer: IpProtocol,
+    deadline: Instant,
+) -> Result<TcpStream, FetchError> {
+    let mut last = None;
+    for addr in order_addresses(addrs, prefer) {
+        match tokio::time::timeout_at(deadline, TcpStream::connect(addr)).await {
+            Err(_) => return Err(FetchError::Timeout("connecting")),
+            Ok(Ok(s)) => {
+                let _ = s.set_nodelay(true);
+                return Ok(s);
+            }
+            Ok(Err(e)) => last = Some(format!("{addr}: {e}")),
+        }
+    }
+    Err(FetchError::Connect(last.unwrap_or_default()))
+}
+
+/// The HTTPS client setup: full verification against the system roots, HTTP/1.1 by ALPN.
+fn tls_config() -> Result<Arc<rustls::ClientConfig>, FetchError> {
+    static CONFIG: OnceLock<Result<Arc<rustls::ClientConfig>, String>> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let roots = super::tls::system_roots()
+                .ok_or("no trusted CA certificates found on this system")?;
+            let mut c = super::tls::client_config(super::tls::Verify::Full, Some(roots))?;
+            c.alpn_protocols = vec![b"http/1.1".to_vec()];
+            Ok(Arc::new(c))
+        })
+        .clone()
+        .map_err(FetchError::Connect)
+}
+
+/// What to do with a body longer than the cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overflow {
+    /// Fail with [`FetchError::TooLarge`] (the body is needed whole).
+    Fail,
+    /// Keep the first bytes and stop reading (only the status matters).
+    Truncate,
+}
+
+/// GETs `url` before `deadline`, with `authorization` (a full header value) when given, and
+/// reads at most `max_body` bytes of body.
+pub async fn get(
+    url: &url::Url,
+    authorization: Option<&str>,
+    prefer: IpProtocol,
+    deadline: Instant,
+    max_body: usize,
+    overflow: Overflow,
+) -> Result<Fetched, FetchError> {
+    let host = url
+        .host_str()
+        .ok_or_else(|| FetchError::Connect("address has no host".into()))?
+        .to_string();
+    let https = match url.scheme() {
+        "http" => false,
+        "https" => true,
+        other => return Err(FetchError::Connect(format!("unsupported scheme {other}"))),
+    };
+    let port = url
+        .port_or_known_default()
+        .unwrap_or(if https { 443 } else { 80 });
+    let tcp = connect_tcp(&host, port, prefer, deadline).await?;
+    if https {
+        let config = tls_config()?;
+        let name = rustls::pki_types::ServerName::try_from(
+            host.trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string(),
+        )
+        .map_err(|e| FetchError::Connect(format!("invalid TLS server name: {e}")))?;
+        let tls = tokio_rustls::TlsConnector::from(config);
+        let stream = match tokio::time::timeout_at(deadline, tls.connect(name, tcp)).await {
+            Err(_) => return Err(FetchError::Timeout("in the TLS handshake")),
+            Ok(Err(e)) => return Err(FetchError::Connect(format!("TLS: {e}"))),
+            Ok(Ok(s)) => s,
+        };
+        exchange(
+            stream,
+            url,
+            &host,
+            authorization,
+            deadline,
+            max_body,
+            overflow,
+        )
+        .await
+    } else {
+        exchange(tcp, url, &host, authorization, deadline, max_body, overflow).await
+    }
+}
+
+async fn exchange<S>(
+    io: S,
+    url: &url::Url,
+    host: &str,
+    authorization: Option<&str>,
+    deadline: Instant,
+    max_body: usize,
+    overflow: Overflow,
+) -> Result<Fetched, FetchError>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut sender, conn) = match tokio::time::timeout_at(
+        deadline,
+        hyper::client::conn::http1::handshake::<_, Empty<Bytes>>(TokioIo::new(io)),
+    )
+    .await
+    {
+        Err(_) => return Err(FetchError::Timeout("starting HTTP")),
+        Ok(Err(e)) => return Err(FetchError::Protocol(e.to_string())),
+        Ok(Ok(x)) => x,
+    };
+    let _driver = AbortOnDrop(tokio::spawn(async move {
+        let _ = conn.await;
+    }));
+    let mut path = url.path().to_string();
+    if let Some(q) = url.query() {
+        path.push('?');
+        path.push_str(q);
+    }
+    let host_header = match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_string(),
+    };
+    let mut req = Request::builder()
+        .method("GET")
+        .uri(path)
+        .header(header::HOST, host_header)
+        .header(
+            header::USER_AGENT,
+            concat!("nexo-exporter/", env!("CARGO_PKG_VERSION")),
+        )
+        .header(header::ACCEPT, "*/*")
+        .header(header::CONNECTION, "close")
+        .body(Empty::<Bytes>::new())
+        .map_err(|e| FetchError::Protocol(format!("cannot build request: {e}")))?;
+    if let Some(a) = authorization {
+        let mut v = HeaderValue::from_str(a)
+            .map_err(|_| FetchError::Protocol("invalid credentials".into()))?;
+        v.set_sensitive(true);
+        req.headers_mut().insert(header::AUTHORIZATION, v);
+    }
+    let resp = match tokio::time::timeout_at(deadline, sender.send_request(req)).await {
+        Err(_) => return Err(FetchError::Timeout("waiting for the response")),
+        Ok(Err(e)) => return Err(FetchError::Protocol(e.to_string())),
+        Ok(Ok(r)) => r,
+    };
+    let status = resp.status();
+    let too_large = || match overflow {
+        Overflow::Fail => Err(FetchError::TooLarge(max_body)),
+        Overflow::Truncate => Ok(()),
+    };
+    if let Some(len) = resp
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        && len > max_body
+    {
+        too_large()?;
+    }
+    let mut body = resp.into_body();
+    let mut buf = Vec::new();
+    loop {
+        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) => return Err(FetchError::Timeout("reading the response body")),
+            Ok(None) => break,
+            Ok(Some(Err(e))) => return Err(FetchError::Protocol(format!("reading the body: {e}"))),
+            Ok(Some(Ok(f))) => f,
+        };
+        if let Ok(data) = frame.into_data() {
+            if buf.len() + data.len() > max_body {
+                too_large()?;
+                buf.extend_from_slice(&data[..max_body - buf.len()]);
+                break;
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(Fetched {
+        status,
+        body: Bytes::from(buf),
+    })
+}
+
+/// `Basic` authorization header value for `user:password`.
+pub fn basic_auth(user: &str, password: &str) -> String {
+    use base64::Engine as _;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    format!("Basic {token}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv4_first_unless_ip6() {
+        let v6: SocketAddr = "[::1]:80".parse().unwrap();
+        let v4: SocketAddr = "127.0.0.1:80".parse().unwrap();
+        assert_eq!(order_addresses(vec![v6, v4], IpProtocol::Ip4), vec![v4, v6]);
+        assert_eq!(order_addresses(vec![v4, v6], IpProtocol::Ip6), vec![v6, v4]);
+    }
+
+    #[tokio::test]
+    async fn connects_to_the_preferred_family() {
+        let v4 = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let Ok(v6) = std::net::TcpListener::bind("[::1]:0") else {
+            return; // no IPv6 on this machine
+        };
+        let both = vec![v6.local_addr().unwrap(), v4.local_addr().unwrap()];
+        let far = Instant::now() + std::time::Duration::from_secs(5);
+        let s = connect_first(both.clone(), IpProtocol::Ip4, far)
+            .await
+            .unwrap();
+        assert!(s.peer_addr().unwrap().is_ipv4());
+        let s = connect_first(both, IpProtocol::Ip6, far).await.unwrap();
+        assert!(s.peer_addr().unwrap().is_ipv6());
+        // A refused preferred address falls back to the other family.
+        let dead6: SocketAddr = format!("[::1]:{}", v6.local_addr().unwrap().port())
+            .parse()
+            .unwrap();
+        drop(v6);
+        let s = connect_first(vec![dead6, v4.local_addr().unwrap()], IpProtocol::Ip6, far)
+            .await
+            .unwrap();
+        assert!(s.peer_addr().unwrap().is_ipv4());
+    }
+
+    #[test]
+    fn basic_auth_encodes() {
+        assert_eq!(basic_auth("guest", "guest"), "Basic Z3Vlc3Q6Z3Vlc3Q=");
+        assert_eq!(basic_auth("a", ""), "Basic YTo=");
+    }
+}

@@ -1,0 +1,443 @@
+//! PostgreSQL probe: connection counts per database and state, connection limits, the oldest
+//! open transaction and connections per `application_name`, named as postgres_exporter names them.
+//!
+//! One persistent connection per target (`application_name = nexo-exporter`) is kept between
+//! scrapes. It is taken out of the probe's state while a collection uses it and put back only
+//! when the collection succeeds, so a collection that times out or is abandoned by the framework
+//! drops the client *and* aborts its connection task: the socket closes and there is never more
+//! than one exporter connection per target. Failed connects are retried with an exponential
+//! backoff (200 ms doubling up to 2 s); a connection found closed (server restarted) is replaced
+//! at once within the same scrape.
+//!
+//! Every figure comes from one simple-query round trip (`SET statement_timeout` plus three
+//! `SELECT`s, read in one implicit transaction so `pg_stat_activity` is one snapshot). Parsing
+//! of the returned text rows into metrics is pure ([`build_metrics`]).
+
+use std::path::Path;
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use tokio_postgres::{Client, SimpleQueryMessage};
+use tokio_postgres_rustls::MakeRustlsConnect;
+
+use crate::metrics::MetricSet;
+use crate::net::tls;
+use crate::probe::{Kept, Meta, Probe, ProbeError, ProbeFuture, remaining};
+
+mod config;
+pub mod metrics;
+mod parse;
+pub use parse::{build_metrics, cap_applications, split_ssl_params};
+use parse::parse_sslmode;
+pub use config::{PostgresTarget, SslMode};
+
+/// The `application_name` of the exporter's own connection.
+pub const APPLICATION_NAME: &str = "nexo-exporter";
+
+/// The states `pg_stat_activity_count` is zero-filled for (as postgres_exporter).
+pub const STATES: [&str; 6] = [
+    "active",
+    "idle",
+    "idle in transaction",
+    "idle in transaction (aborted)",
+    "fastpath function call",
+    "disabled",
+];
+
+/// Label value used for the connections beyond `max_applications`.
+pub const OTHER_APPLICATIONS: &str = "other";
+/// Label value used for connections with an empty `application_name`.
+pub const UNNAMED_APPLICATION: &str = "unnamed";
+
+/// The three statements whose results [`build_metrics`] reads, in order. Client backends only,
+/// the exporter's own backend excluded.
+const QUERIES: &str = "\
+SELECT d.datname, s.state, count(a.pid), \
+ COALESCE(max(GREATEST(extract(epoch FROM now() - a.xact_start), 0)), 0) \
+ FROM pg_database d \
+ CROSS JOIN (VALUES ('active'), ('idle'), ('idle in transaction'), \
+ ('idle in transaction (aborted)'), ('fastpath function call'), ('disabled')) AS s(state) \
+ LEFT JOIN pg_stat_activity a ON a.datname = d.datname AND a.state = s.state \
+ AND a.backend_type = 'client backend' AND a.pid <> pg_backend_pid() \
+ WHERE d.datallowconn GROUP BY 1, 2 ORDER BY 1, 2; \
+SELECT name, setting FROM pg_settings \
+ WHERE name IN ('max_connections', 'superuser_reserved_connections'); \
+SELECT COALESCE(application_name, ''), count(*) FROM pg_stat_activity \
+ WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1";
+
+/// One result set of a simple query: rows of nullable text columns.
+pub type Rows = Vec<Vec<Option<String>>>;
+
+/// The postgres probe for one target.
+pub struct PostgresProbe {
+    meta: Meta,
+    timeout: Duration,
+    max_applications: usize,
+    setup: Result<Setup, String>,
+    state: tokio::sync::Mutex<Kept<Live>>,
+}
+
+struct Setup {
+    pg: tokio_postgres::Config,
+    tls: MakeRustlsConnect,
+}
+
+/// A connected client and the task driving its socket; dropping it closes the socket.
+struct Live {
+    client: Client,
+    task: JoinHandle<()>,
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl PostgresProbe {
+    /// A probe for `config`; `default_timeout` applies when the target sets none;
+    /// `default_endpoint` says whether it is served on `/metrics`.
+    pub fn new(config: PostgresTarget, default_timeout: Duration, default_endpoint: bool) -> Self {
+        let timeout = config.timeout.unwrap_or(default_timeout);
+        let setup = make_setup(&config);
+        let target = match &setup {
+            Ok(s) => describe(&s.pg),
+            Err(_) => format!("{}:{}/{}", config.host, config.port, config.dbname),
+        };
+        PostgresProbe {
+            meta: Meta::new("postgres", &config.name, timeout)
+                .target(target)
+                .default_endpoint(default_endpoint)
+                .up(
+                metrics::PG_UP,
+                vec![],
+                ),
+            timeout,
+            max_applications: config.max_applications,
+            setup,
+            state: Kept::slot(),
+        }
+    }
+
+    async fn run(&self, deadline: Instant) -> Result<MetricSet, ProbeError> {
+        let setup = self
+            .setup
+            .as_ref()
+            .map_err(|e| ProbeError::Connect(e.clone()))?;
+        let mut state = Kept::lock(&self.state, deadline, self.timeout).await?;
+
+        // Reuse the kept connection; it is out of `state` while in use.
+        if let Some(live) = state.conn.take() {
+            if !live.client.is_closed() {
+                match self.query(&live.client, setup, deadline).await {
+                    Ok(set) => {
+                        state.conn = Some(live);
+                        state.succeeded();
+                        return Ok(set);
+                    }
+                    Err(e) if !live.client.is_closed() => {
+                        // A timeout drops the connection (it may be stuck); a SQL error keeps it.
+                        if !matches!(e, ProbeError::Timeout(_)) {
+                            state.conn = Some(live);
+                        }
+                        state.failed(&e);
+                        return Err(e);
+                    }
+                    Err(_) => {} // lost (server restarted): reconnect now, below
+                }
+            }
+            // `live` is dropped here: task aborted, socket closed.
+        } else if let Some(e) = state.backing_off() {
+            return Err(e);
+        }
+
+        let result = async {
+            let live = connect(setup, deadline, self.timeout).await?;
+            let set = self.query(&live.client, setup, deadline).await?;
+            Ok::<_, ProbeError>((live, set))
+        }
+        .await;
+        match result {
+            Ok((live, set)) => {
+                state.conn = Some(live);
+                state.succeeded();
+                Ok(set)
+            }
+            Err(e) => {
+                state.failed(&e);
+                Err(e)
+            }
+        }
+    }
+
+    async fn query(
+        &self,
+        client: &Client,
+        _setup: &Setup,
+        deadline: Instant,
+    ) -> Result<MetricSet, ProbeError> {
+        let left = remaining(deadline);
+        let sql = format!(
+            "SET statement_timeout = {}; {QUERIES}",
+            left.as_millis().max(1)
+        );
+        let messages = tokio::time::timeout(left, client.simple_query(&sql))
+            .await
+            .map_err(|_| ProbeError::Timeout(self.timeout))?
+            .map_err(|e| ProbeError::Query(pg_error(&e)))?;
+        let mut sets = split_results(messages);
+        if sets.len() != 4 {
+            return Err(ProbeError::Protocol(format!(
+                "expected 4 result sets, got {}",
+                sets.len()
+            )));
+        }
+        let apps = sets.pop().unwrap_or_default();
+        let settings = sets.pop().unwrap_or_default();
+        let activity = sets.pop().unwrap_or_default();
+        build_metrics(&activity, &settings, &apps, self.max_applications)
+            .map_err(ProbeError::Protocol)
+    }
+}
+
+async fn connect(setup: &Setup, deadline: Instant, timeout: Duration) -> Result<Live, ProbeError> {
+    let mut pg = setup.pg.clone();
+    pg.connect_timeout(remaining(deadline));
+    let (client, connection) = tokio::time::timeout_at(deadline, pg.connect(setup.tls.clone()))
+        .await
+        .map_err(|_| ProbeError::Timeout(timeout))?
+        .map_err(|e| ProbeError::Connect(pg_error(&e)))?;
+    let task = tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::debug!(error = %pg_error(&e), "postgres connection ended");
+        }
+    });
+    Ok(Live { client, task })
+}
+
+/// The error text with the server's message, if any (never carries the password).
+fn pg_error(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.severity(), db.message()),
+        None => e.to_string(),
+    }
+}
+
+/// Splits simple-query messages into result sets (one per statement).
+fn split_results(messages: Vec<SimpleQueryMessage>) -> Vec<Rows> {
+    let mut out = Vec::new();
+    let mut cur: Rows = Vec::new();
+    for m in messages {
+        match m {
+            SimpleQueryMessage::Row(r) => {
+                cur.push((0..r.len()).map(|i| r.get(i).map(str::to_string)).collect());
+            }
+            SimpleQueryMessage::CommandComplete(_) => out.push(std::mem::take(&mut cur)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `host:port/db` of a connection configuration, without credentials.
+fn describe(pg: &tokio_postgres::Config) -> String {
+    use tokio_postgres::config::Host;
+    let host = match pg.get_hosts().first() {
+        Some(Host::Tcp(h)) => h.clone(),
+        Some(Host::Unix(p)) => p.display().to_string(),
+        None => String::from("localhost"),
+    };
+    let port = pg.get_ports().first().copied().unwrap_or(5432);
+    let db = pg.get_dbname().or(pg.get_user()).unwrap_or("postgres");
+    format!("{host}:{port}/{db}")
+}
+
+fn make_setup(t: &PostgresTarget) -> Result<Setup, String> {
+    let (mut pg, mode, rootcert) = match &t.dsn {
+        Some(dsn) => {
+            let (rest, mode, root) = split_ssl_params(dsn.expose())?;
+            let pg: tokio_postgres::Config =
+                rest.parse().map_err(|e| format!("invalid dsn: {e}"))?;
+            let mode = match mode {
+                Some(m) => parse_sslmode(&m)?,
+                None => t.sslmode,
+            };
+            (
+                pg,
+                mode,
+                root.map(std::path::PathBuf::from)
+                    .or_else(|| t.sslrootcert.clone()),
+            )
+        }
+        None => {
+            let mut pg = tokio_postgres::Config::new();
+            pg.host(&t.host)
+                .port(t.port)
+                .user(&t.user)
+                .dbname(&t.dbname);
+            (pg, t.sslmode, t.sslrootcert.clone())
+        }
+    };
+    if pg.get_password().is_none()
+        && let Some(p) = &t.password
+    {
+        pg.password(p.expose());
+    }
+    if pg.get_user().is_none() {
+        pg.user(&t.user);
+    }
+    pg.application_name(APPLICATION_NAME)
+        .keepalives(true)
+        .keepalives_idle(Duration::from_secs(30))
+        .ssl_mode(match mode {
+            SslMode::Disable => tokio_postgres::config::SslMode::Disable,
+            SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
+            _ => tokio_postgres::config::SslMode::Require,
+        });
+    let tls = MakeRustlsConnect::new(tls_config(mode, rootcert.as_deref())?);
+    Ok(Setup { pg, tls })
+}
+
+/// The TLS client setup for `mode`, from the shared [`crate::net::tls`] module.
+fn tls_config(mode: SslMode, rootcert: Option<&Path>) -> Result<rustls::ClientConfig, String> {
+    let verify = match mode {
+        SslMode::Disable | SslMode::Prefer | SslMode::Require => tls::Verify::Nothing,
+        SslMode::VerifyCa => tls::Verify::Chain,
+        SslMode::VerifyFull => tls::Verify::Full,
+    };
+    let roots = match verify {
+        tls::Verify::Nothing => None,
+        _ => Some(
+            tls::roots(rootcert)
+                .map_err(|e| format!("sslrootcert: {e}"))?
+                .ok_or("no root certificates for sslmode verify-ca/verify-full")?,
+        ),
+    };
+    tls::client_config(verify, roots).map_err(|e| format!("tls: {e}"))
+}
+
+impl Probe for PostgresProbe {
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn collect(&self, deadline: Instant) -> ProbeFuture<'_> {
+        Box::pin(self.run(deadline))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::labels;
+
+    fn rows(v: &[&[&str]]) -> Rows {
+        v.iter()
+            .map(|r| r.iter().map(|c| Some(c.to_string())).collect())
+            .collect()
+    }
+
+    #[test]
+    fn builds_metrics_from_rows() {
+        let act = rows(&[&["app", "idle", "3", "0"], &["app", "active", "1", "12.5"]]);
+        let set = rows(&[
+            &["max_connections", "100"],
+            &["superuser_reserved_connections", "3"],
+        ]);
+        let apps = rows(&[&["crm", "3"], &["", "1"]]);
+        let m = build_metrics(&act, &set, &apps, 20).unwrap();
+        let f = m.get("pg_stat_activity_count").unwrap();
+        assert_eq!(f.samples.len(), 2);
+        assert_eq!(f.samples[0].1, 3.0);
+        let tx = m.get("pg_stat_activity_max_tx_duration").unwrap();
+        assert_eq!(tx.samples[1].1, 12.5);
+        assert_eq!(
+            m.get("pg_settings_max_connections").unwrap().samples[0].1,
+            100.0
+        );
+        let apps = &m.get("pg_stat_activity_application_count").unwrap().samples;
+        assert_eq!(apps[1].0, labels([("application_name", "unnamed")]));
+    }
+
+    #[test]
+    fn rejects_bad_rows() {
+        let set = rows(&[&["max_connections", "100"]]);
+        assert!(build_metrics(&vec![], &set, &vec![], 5).is_err());
+        let set = rows(&[
+            &["max_connections", "x"],
+            &["superuser_reserved_connections", "3"],
+        ]);
+        assert!(build_metrics(&vec![], &set, &vec![], 5).is_err());
+        let act: Rows = vec![vec![Some("db".into()), None, Some("1".into())]];
+        let set = rows(&[
+            &["max_connections", "1"],
+            &["superuser_reserved_connections", "3"],
+        ]);
+        assert!(build_metrics(&act, &set, &vec![], 5).is_err());
+    }
+
+    #[test]
+    fn caps_applications() {
+        let apps = vec![
+            ("a".to_string(), 5.0),
+            ("b".to_string(), 1.0),
+            ("c".to_string(), 3.0),
+            ("other".to_string(), 2.0),
+            ("".to_string(), 1.0),
+        ];
+        let v = cap_applications(apps.clone(), 2);
+        assert_eq!(
+            v,
+            vec![
+                ("a".to_string(), 5.0),
+                ("c".to_string(), 3.0),
+                ("other".to_string(), 4.0)
+            ]
+        );
+        assert_eq!(
+            cap_applications(apps.clone(), 0),
+            vec![("other".into(), 12.0)]
+        );
+        assert_eq!(cap_applications(apps, 10).len(), 5);
+        assert!(cap_applications(vec![], 3).is_empty());
+    }
+
+    #[test]
+    fn splits_ssl_params() {
+        let (r, m, c) = split_ssl_params(
+            "postgres://u:p@h:5/db?sslmode=verify-full&sslrootcert=%2Fca.pem&connect_timeout=3",
+        )
+        .unwrap();
+        assert_eq!(r, "postgres://u:p@h:5/db?connect_timeout=3");
+        assert_eq!(m.as_deref(), Some("verify-full"));
+        assert_eq!(c.as_deref(), Some("/ca.pem"));
+        let (r, m, c) =
+            split_ssl_params("host=h  password='a b\\'c' sslmode = verify-ca dbname=x").unwrap();
+        assert_eq!(r, "host=h password='a b\\'c' dbname=x");
+        assert_eq!(m.as_deref(), Some("verify-ca"));
+        assert_eq!(c, None);
+        assert!(split_ssl_params("host").is_err());
+        assert!(split_ssl_params("password='x").is_err());
+        let (r, _, _) = split_ssl_params("postgresql://h/db").unwrap();
+        assert_eq!(r, "postgresql://h/db");
+    }
+
+    #[test]
+    fn target_has_no_password() {
+        let t = PostgresTarget {
+            dsn: Some(crate::config::Secret::new(
+                "postgres://u:hunter2@db.example:6543/crm?sslmode=require",
+            )),
+            ..Default::default()
+        };
+        let p = PostgresProbe::new(t, Duration::from_secs(1), true);
+        assert_eq!(p.target(), "db.example:6543/crm");
+        let t = PostgresTarget {
+            password: Some(crate::config::Secret::new("hunter2")),
+            ..Default::default()
+        };
+        let p = PostgresProbe::new(t, Duration::from_secs(1), true);
+        assert_eq!(p.target(), "127.0.0.1:5432/postgres");
+        assert!(p.setup.is_ok());
+    }
+}

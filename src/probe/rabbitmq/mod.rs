@@ -1,0 +1,353 @@
+//! RabbitMQ probe: broker liveness over AMQP and per-queue figures over HTTP.
+//!
+//! `rabbitmq_up` is 1 only when, within the deadline, **both**
+//! 1. the AMQP connection is alive: one persistent connection per target (opened with lapin,
+//!    reused across scrapes) answers a `basic.qos` round trip on its channel, or a fresh
+//!    AMQP handshake (TCP, `connection.start/tune/open`, channel open) succeeds; and
+//! 2. the per-queue source answered 200 with a body we could parse: the rabbitmq_prometheus
+//!    plugin's `/metrics/detailed?family=queue_coarse_metrics&family=queue_consumer_count`
+//!    (default) or the management API's `/api/queues` (`queue_source: management`).
+//!
+//! The per-queue gauges are exported only when `rabbitmq_up` is 1.
+//!
+//! Faults: a failed or timed-out round trip kills the connection (its socket is shut down
+//! through a duplicate descriptor, so lapin's I/O thread ends at once) and the next scrape
+//! reconnects. At most one connection attempt is in flight per target: a handshake stuck on
+//! a hung broker is awaited by later scrapes rather than duplicated, and abandoned (socket
+//! shut down) after [`CONNECT_CAP`]. So the exporter holds at most one AMQP connection per
+//! target, plus, for a moment, the one being torn down.
+
+pub mod parse;
+
+use std::net::Shutdown;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use lapin::options::BasicQosOptions;
+use lapin::tcp::AsyncTcpStream;
+use lapin::types::LongString;
+use lapin::uri::{AMQPUri, AMQPUserInfo};
+use lapin::{Channel, Connection, ConnectionProperties};
+use tokio::time::Instant;
+
+use crate::metrics::{MetricSet, labels};
+use crate::net::http::{self as fetch, FetchError, IpProtocol};
+use crate::probe::{Kept, Meta, Probe, ProbeError, ProbeFuture};
+
+mod config;
+pub mod metrics;
+pub use config::{AmqpSchemes, AmqpUrl, QueueSource, RabbitmqTarget};
+
+use self::parse::QueueStats;
+
+/// Most bytes read from the per-queue source (about 40 000 queues of detailed metrics).
+pub const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// A connection attempt still unfinished after this long is abandoned and its socket shut.
+pub const CONNECT_CAP: Duration = Duration::from_secs(30);
+
+/// AMQP heartbeat asked for when the URL sets none, so a silently dead peer is noticed by
+/// lapin within about two intervals even between scrapes.
+const DEFAULT_HEARTBEAT_SECS: u16 = 10;
+
+/// Shuts the socket of a connection down from outside lapin.
+#[derive(Clone, Default)]
+struct Killer(Arc<Mutex<Option<std::net::TcpStream>>>);
+
+impl Killer {
+    fn arm(&self, s: std::net::TcpStream) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(s);
+    }
+    fn kill(&self) {
+        if let Some(s) = self.0.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = s.shutdown(Shutdown::Both);
+        }
+    }
+}
+
+/// A live AMQP connection with its probe channel.
+struct Live {
+    conn: Connection,
+    channel: Channel,
+    killer: Killer,
+}
+
+impl Drop for Live {
+    /// However the connection is discarded (including the collection task being aborted at
+    /// the framework's deadline), its socket is shut so lapin's I/O thread ends now.
+    fn drop(&mut self) {
+        self.killer.kill();
+    }
+}
+
+/// The rabbitmq probe for one target.
+pub struct RabbitmqProbe {
+    meta: Meta,
+    config: RabbitmqTarget,
+    timeout: Duration,
+    amqp: tokio::sync::Mutex<Kept<Live>>,
+}
+
+impl RabbitmqProbe {
+    /// A probe for `config`; `default_timeout` applies when the target sets none;
+    /// `default_endpoint` says whether it is served on `/metrics`.
+    pub fn new(config: RabbitmqTarget, default_timeout: Duration, default_endpoint: bool) -> Self {
+        let timeout = config.timeout.unwrap_or(default_timeout);
+        let source = match config.queue_source {
+            QueueSource::Prometheus => config.prometheus_url.redacted(),
+            QueueSource::Management => config.management_url.redacted(),
+        };
+        let meta = Meta::new("rabbitmq", &config.name, timeout)
+            .target(format!("{} + {}", config.amqp_url.redacted(), source))
+            .default_endpoint(default_endpoint)
+            .up(
+                metrics::RABBITMQ_UP,
+                vec![],
+            );
+        RabbitmqProbe {
+            meta,
+            config,
+            timeout,
+            amqp: Kept::slot(),
+        }
+    }
+
+    fn password(&self) -> &str {
+        self.config
+            .password
+            .as_ref()
+            .map(|p| p.expose())
+            .unwrap_or("")
+    }
+
+    /// Removes the password from a message coming from a client library.
+    fn scrub(&self, msg: String) -> String {
+        let pw = self.password();
+        if pw.len() >= 3 {
+            msg.replace(pw, "<secret>")
+        } else {
+            msg
+        }
+    }
+
+    fn amqp_uri(&self) -> Result<AMQPUri, String> {
+        let mut uri: AMQPUri =
+            self.config.amqp_url.url().as_str().parse().map_err(|e| {
+                format!("invalid amqp_url {}: {e}", self.config.amqp_url.redacted())
+            })?;
+        if !self.config.username.is_empty() {
+            uri.authority.userinfo = AMQPUserInfo {
+                username: self.config.username.clone(),
+                password: self.password().to_string(),
+            };
+        }
+        if uri.query.heartbeat.is_none() {
+            uri.query.heartbeat = Some(DEFAULT_HEARTBEAT_SECS);
+        }
+        Ok(uri)
+    }
+
+    /// Checks (or re-establishes) the persistent AMQP connection before `deadline`.
+    async fn check_amqp(&self, deadline: Instant) -> Result<(), ProbeError> {
+        let mut st = Kept::lock(&self.amqp, deadline, self.timeout).await?;
+        if let Some(live) = st.conn.take() {
+            if live.conn.status().connected() && live.channel.status().connected() {
+                match tokio::time::timeout_at(
+                    deadline,
+                    live.channel.basic_qos(0, BasicQosOptions::default()),
+                )
+                .await
+                {
+                    Ok(Ok(())) => {
+                        st.conn = Some(live);
+                        st.succeeded();
+                        return Ok(());
+                    }
+                    Ok(Err(e)) => {
+                        tracing::debug!(target = %self.config.name, error = %e, "AMQP round trip failed; reconnecting");
+                        drop(live);
+                    }
+                    Err(_) => {
+                        drop(live);
+                        return Err(ProbeError::Query(
+                            "AMQP round trip (basic.qos) did not answer before the deadline; connection closed".into(),
+                        ));
+                    }
+                }
+            } else {
+                drop(live);
+            }
+        }
+        if st.pending.is_none() {
+            let uri = self.amqp_uri().map_err(ProbeError::Connect)?;
+            let name = self.config.name.clone();
+            st.pending = Some(tokio::spawn(connect(uri, name)));
+        }
+        let handle = st.pending.as_mut().expect("pending attempt");
+        match tokio::time::timeout_at(deadline, handle).await {
+            Err(_) => Err(ProbeError::Connect(
+                "AMQP handshake not finished before the deadline (still trying)".into(),
+            )),
+            Ok(joined) => {
+                st.pending = None;
+                match joined {
+                    Ok(Ok(live)) => {
+                        st.conn = Some(live);
+                        st.succeeded();
+                        Ok(())
+                    }
+                    Ok(Err(e)) => Err(ProbeError::Connect(self.scrub(e))),
+                    Err(_) => Err(ProbeError::Connect("AMQP connection task failed".into())),
+                }
+            }
+        }
+    }
+
+    /// Reads the per-queue source before `deadline`.
+    async fn fetch_queues(&self, deadline: Instant) -> Result<Vec<QueueStats>, ProbeError> {
+        let (base, path, query) = match self.config.queue_source {
+            QueueSource::Prometheus => (
+                &self.config.prometheus_url,
+                "/metrics/detailed",
+                "family=queue_coarse_metrics&family=queue_consumer_count",
+            ),
+            QueueSource::Management => (
+                &self.config.management_url,
+                "/api/queues",
+                "columns=name,vhost,messages_ready,messages_unacknowledged,consumers",
+            ),
+        };
+        let mut url = base.url().clone();
+        let joined = format!("{}{path}", url.path().trim_end_matches('/'));
+        url.set_path(&joined);
+        url.set_query(Some(query));
+        let auth = (!self.config.username.is_empty())
+            .then(|| fetch::basic_auth(&self.config.username, self.password()));
+        let r = fetch::get(
+            &url,
+            auth.as_deref(),
+            IpProtocol::Ip4,
+            deadline,
+            MAX_BODY,
+            fetch::Overflow::Fail,
+        )
+        .await
+        .map_err(|e| match e {
+            FetchError::Connect(m) => ProbeError::Connect(format!("{path}: {m}")),
+            other => ProbeError::Query(format!("{path}: {other}")),
+        })?;
+        if !r.status.is_success() {
+            return Err(ProbeError::Query(format!(
+                "{path} answered HTTP {}",
+                r.status.as_u16()
+            )));
+        }
+        let parsed = match self.config.queue_source {
+            QueueSource::Prometheus => parse::parse_detailed(&r.body),
+            QueueSource::Management => parse::parse_management(&r.body),
+        };
+        parsed.map_err(|e| ProbeError::Protocol(format!("{path}: {e}")))
+    }
+
+    async fn run(&self, deadline: Instant) -> Result<MetricSet, ProbeError> {
+        let (amqp, queues) = tokio::join!(self.check_amqp(deadline), self.fetch_queues(deadline));
+        let queues = match (amqp, queues) {
+            (Err(e), _) => return Err(e),
+            (Ok(()), Err(e)) => return Err(e),
+            (Ok(()), Ok(q)) => q,
+        };
+        let (kept, dropped) = parse::select(
+            queues,
+            &self.config.queue_include,
+            self.config.queue_exclude.as_ref(),
+            self.config.max_queues,
+        );
+        let mut set = MetricSet::new();
+        for q in &kept {
+            let l = labels([("vhost", &q.vhost), ("queue", &q.queue)]);
+            if let Some(v) = q.unacked {
+                set.put(&metrics::RABBITMQ_QUEUE_MESSAGES_UNACKED, l.clone(),
+                    v,
+                );
+            }
+            if let Some(v) = q.ready {
+                set.put(&metrics::RABBITMQ_QUEUE_MESSAGES_READY, l.clone(),
+                    v,
+                );
+            }
+            if let Some(v) = q.consumers {
+                set.put(&metrics::RABBITMQ_QUEUE_CONSUMERS, l,
+                    v,
+                );
+            }
+        }
+        set.put(&metrics::NEXO_EXPORTER_RABBITMQ_QUEUES_DROPPED, vec![],
+            dropped as f64,
+        );
+        Ok(set)
+    }
+}
+
+/// Opens one AMQP connection and its probe channel, giving up after [`CONNECT_CAP`].
+async fn connect(uri: AMQPUri, name: String) -> Result<Live, String> {
+    let killer = Killer::default();
+    let k = killer.clone();
+    let runtime = lapin::runtime::default_runtime().map_err(|e| e.to_string())?;
+    let props = ConnectionProperties::default()
+        .with_connection_name(LongString::from(format!("nexo-exporter ({name})")));
+    let attempt = async {
+        let conn = Connection::connector(
+            uri,
+            runtime,
+            async move |uri: AMQPUri, _rt| {
+                let deadline = Instant::now() + CONNECT_CAP;
+                let s = fetch::connect_tcp(
+                    &uri.authority.host,
+                    uri.authority.port,
+                    IpProtocol::Ip4,
+                    deadline,
+                )
+                .await
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+                let std = s.into_std()?;
+                k.arm(std.try_clone()?);
+                let s = tokio::net::TcpStream::from_std(std)?;
+                Ok(AsyncTcpStream::Plain(async_compat::Compat::new(s)))
+            },
+            props,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        let channel = match conn.create_channel().await {
+            Ok(c) => c,
+            Err(e) => return Err(e.to_string()),
+        };
+        Ok((conn, channel))
+    };
+    match tokio::time::timeout(CONNECT_CAP, attempt).await {
+        Ok(Ok((conn, channel))) => Ok(Live {
+            conn,
+            channel,
+            killer,
+        }),
+        Ok(Err(e)) => {
+            killer.kill();
+            Err(e)
+        }
+        Err(_) => {
+            killer.kill();
+            Err(format!(
+                "AMQP handshake unfinished after {CONNECT_CAP:?}; abandoned"
+            ))
+        }
+    }
+}
+
+impl Probe for RabbitmqProbe {
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn collect(&self, deadline: Instant) -> ProbeFuture<'_> {
+        Box::pin(self.run(deadline))
+    }
+}
