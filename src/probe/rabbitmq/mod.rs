@@ -196,7 +196,9 @@ impl RabbitmqProbe {
                         st.succeeded();
                         Ok(())
                     }
-                    Ok(Err(e)) => Err(ProbeError::Connect(self.scrub(e))),
+                    Ok(Err(ProbeError::Protocol(e))) => Err(ProbeError::Protocol(self.scrub(e))),
+                    Ok(Err(ProbeError::Connect(e))) => Err(ProbeError::Connect(self.scrub(e))),
+                    Ok(Err(e)) => Err(e),
                     Err(_) => Err(ProbeError::Connect("AMQP connection task failed".into())),
                 }
             }
@@ -223,28 +225,40 @@ impl RabbitmqProbe {
         url.set_query(Some(query));
         let auth = (!self.config.username.is_empty())
             .then(|| fetch::basic_auth(&self.config.username, self.password()));
-        let r = fetch::get(
+        // The plugin's body is parsed as it arrives (never held whole); the management API's
+        // JSON array is collected, then parsed.
+        let source = self.config.queue_source;
+        let mut detailed = parse::DetailedParser::default();
+        let mut json = Vec::new();
+        let status = fetch::get_streaming(
             &url,
             auth.as_deref(),
             IpProtocol::Ip4,
             deadline,
             MAX_BODY,
-            fetch::Overflow::Fail,
+            &mut |chunk: &[u8]| match source {
+                QueueSource::Prometheus => detailed.feed(chunk).map_err(|e| e.0),
+                QueueSource::Management => {
+                    json.extend_from_slice(chunk);
+                    Ok(())
+                }
+            },
         )
         .await
         .map_err(|e| match e {
             FetchError::Connect(m) => ProbeError::Connect(format!("{path}: {m}")),
+            FetchError::Rejected(m) => ProbeError::Protocol(format!("{path}: {m}")),
             other => ProbeError::Query(format!("{path}: {other}")),
         })?;
-        if !r.status.is_success() {
+        if !status.is_success() {
             return Err(ProbeError::Query(format!(
                 "{path} answered HTTP {}",
-                r.status.as_u16()
+                status.as_u16()
             )));
         }
-        let parsed = match self.config.queue_source {
-            QueueSource::Prometheus => parse::parse_detailed(&r.body),
-            QueueSource::Management => parse::parse_management(&r.body),
+        let parsed = match source {
+            QueueSource::Prometheus => detailed.finish(),
+            QueueSource::Management => parse::parse_management(&json),
         };
         parsed.map_err(|e| ProbeError::Protocol(format!("{path}: {e}")))
     }
@@ -288,8 +302,41 @@ impl RabbitmqProbe {
     }
 }
 
-/// Opens one AMQP connection and its probe channel, giving up after [`CONNECT_CAP`].
-async fn connect(uri: AMQPUri, name: String) -> Result<Live, String> {
+/// Why [`connect`] failed.
+enum Failed {
+    /// The peer does not speak AMQP 0-9-1 (its bytes do not parse as AMQP frames).
+    Protocol(String),
+    /// Anything else: refused, reset, authentication, broker error.
+    Connect(String),
+}
+
+impl From<String> for Failed {
+    fn from(msg: String) -> Self {
+        Failed::Connect(msg)
+    }
+}
+
+impl From<lapin::Error> for Failed {
+    fn from(e: lapin::Error) -> Self {
+        match e.kind() {
+            lapin::ErrorKind::ParsingError(_) | lapin::ErrorKind::InvalidProtocolVersion(_) => {
+                Failed::Protocol(format!("not the AMQP 0-9-1 protocol: {e}"))
+            }
+            _ => Failed::Connect(e.to_string()),
+        }
+    }
+}
+
+/// Opens one AMQP connection and its probe channel, giving up after [`CONNECT_CAP`]; a peer
+/// whose bytes are not AMQP frames is a [`ProbeError::Protocol`].
+async fn connect(uri: AMQPUri, name: String) -> Result<Live, ProbeError> {
+    connect_amqp(uri, name).await.map_err(|e| match e {
+        Failed::Protocol(m) => ProbeError::Protocol(m),
+        Failed::Connect(m) => ProbeError::Connect(m),
+    })
+}
+
+async fn connect_amqp(uri: AMQPUri, name: String) -> Result<Live, Failed> {
     let killer = Killer::default();
     let k = killer.clone();
     let runtime = lapin::runtime::default_runtime().map_err(|e| e.to_string())?;
@@ -316,13 +363,9 @@ async fn connect(uri: AMQPUri, name: String) -> Result<Live, String> {
             },
             props,
         )
-        .await
-        .map_err(|e| e.to_string())?;
-        let channel = match conn.create_channel().await {
-            Ok(c) => c,
-            Err(e) => return Err(e.to_string()),
-        };
-        Ok((conn, channel))
+        .await?;
+        let channel = conn.create_channel().await?;
+        Ok::<_, Failed>((conn, channel))
     };
     match tokio::time::timeout(CONNECT_CAP, attempt).await {
         Ok(Ok((conn, channel))) => Ok(Live {
@@ -336,9 +379,9 @@ async fn connect(uri: AMQPUri, name: String) -> Result<Live, String> {
         }
         Err(_) => {
             killer.kill();
-            Err(format!(
+            Err(Failed::Connect(format!(
                 "AMQP handshake unfinished after {CONNECT_CAP:?}; abandoned"
-            ))
+            )))
         }
     }
 }
