@@ -22,13 +22,13 @@ set -euo pipefail
 if [ "${1:-}" = summary ]; then
   f="$2"
   grep -m1 '^ *minute' "$f"
-  awk '$1 ~ /^[0-9.]+$/ && NF >= 10' "$f" | head -3
+  awk '$1 ~ /^[0-9.]+$/ && NF >= 10' "$f" | head -3 || true
   echo ...
-  awk '$1 ~ /^[0-9.]+$/ && NF >= 10' "$f" | tail -3
+  awk '$1 ~ /^[0-9.]+$/ && NF >= 10' "$f" | tail -3 || true
   awk '$1 ~ /^[0-9.]+$/ && NF >= 10 && $1 >= 10 {
          if (min == "" || $2 < min) min = $2; if ($2 > max) max = $2;
-         if (fmin == "" || $4 < fmin) fmin = $4; if ($4 > fmax) fmax = $4;
-         if (smin == "" || $5 < smin) smin = $5; if ($5 > smax) smax = $5; n++ }
+         if (fmin == "" || $5 < fmin) fmin = $5; if ($5 > fmax) fmax = $5;
+         if (smin == "" || $6 < smin) smin = $6; if ($6 > smax) smax = $6; n++ }
        END { printf "after warm-up (minute >= 10, %d samples): rss %d..%d KiB (spread %.2f MiB), fds %d..%d, sockets %d..%d\n",
              n, min, max, (max - min) / 1024, fmin, fmax, smin, smax }' "$f"
   grep -E '^(scrapes|collections|exporter log|faults)' "$f" || true
