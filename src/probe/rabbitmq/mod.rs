@@ -30,7 +30,7 @@ use lapin::uri::{AMQPUri, AMQPUserInfo};
 use lapin::{Channel, Connection, ConnectionProperties};
 use tokio::time::Instant;
 
-use crate::metrics::{MetricSet, labels};
+use crate::metrics::{Labels, MetricSet};
 use crate::net::http::{self as fetch, FetchError, IpProtocol};
 use crate::probe::{Kept, Meta, Probe, ProbeError, ProbeFuture};
 
@@ -277,22 +277,17 @@ impl RabbitmqProbe {
             self.config.max_queues,
         );
         let mut set = MetricSet::new();
-        for q in &kept {
-            let l = labels([("vhost", &q.vhost), ("queue", &q.queue)]);
+        // The queue's strings move into its last sample's labels (copied for the others).
+        for q in kept {
+            let l: Labels = vec![("vhost".into(), q.vhost), ("queue".into(), q.queue)];
             if let Some(v) = q.unacked {
-                set.put(&metrics::RABBITMQ_QUEUE_MESSAGES_UNACKED, l.clone(),
-                    v,
-                );
+                set.put(&metrics::RABBITMQ_QUEUE_MESSAGES_UNACKED, l.clone(), v);
             }
             if let Some(v) = q.ready {
-                set.put(&metrics::RABBITMQ_QUEUE_MESSAGES_READY, l.clone(),
-                    v,
-                );
+                set.put(&metrics::RABBITMQ_QUEUE_MESSAGES_READY, l.clone(), v);
             }
             if let Some(v) = q.consumers {
-                set.put(&metrics::RABBITMQ_QUEUE_CONSUMERS, l,
-                    v,
-                );
+                set.put(&metrics::RABBITMQ_QUEUE_CONSUMERS, l, v);
             }
         }
         set.put(&metrics::NEXO_EXPORTER_RABBITMQ_QUEUES_DROPPED, vec![],

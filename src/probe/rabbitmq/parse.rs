@@ -255,10 +255,17 @@ impl DetailedParser {
                     .into(),
             ));
         }
+        // Names are kept once, as map keys, while parsing; they move into the figures here.
         Ok(self
             .queues
-            .into_values()
-            .flat_map(BTreeMap::into_values)
+            .into_iter()
+            .flat_map(|(vhost, queues)| {
+                queues.into_iter().map(move |(queue, stats)| QueueStats {
+                    vhost: vhost.clone(),
+                    queue,
+                    ..stats
+                })
+            })
             .collect())
     }
 
@@ -281,12 +288,21 @@ impl DetailedParser {
             }
             return Ok(());
         }
+        // Only the three families read are parsed; the endpoint's other lines (the
+        // `messages` and `process_reductions` families, build and identity info, telemetry)
+        // are skipped unparsed.
+        let wanted = [DETAILED_READY, DETAILED_UNACKED, DETAILED_CONSUMERS]
+            .iter()
+            .any(|n| {
+                line.strip_prefix(n)
+                    .is_some_and(|rest| rest.starts_with(['{', ' ', '\t']))
+            });
+        if !wanted {
+            return Ok(());
+        }
         let Some(s) = parse_sample_ref(line)? else {
             return Ok(());
         };
-        if !matches!(s.name, DETAILED_READY | DETAILED_UNACKED | DETAILED_CONSUMERS) {
-            return Ok(());
-        }
         let (Some(vhost), Some(queue)) = (label(&s.labels, "vhost"), label(&s.labels, "queue"))
         else {
             return Err(ParseError(format!(
@@ -300,14 +316,7 @@ impl DetailedParser {
         }
         let in_vhost = self.queues.get_mut(vhost).expect("inserted above");
         if !in_vhost.contains_key(queue) {
-            in_vhost.insert(
-                queue.to_string(),
-                QueueStats {
-                    vhost: vhost.to_string(),
-                    queue: queue.to_string(),
-                    ..Default::default()
-                },
-            );
+            in_vhost.insert(queue.to_string(), QueueStats::default());
         }
         let e = in_vhost.get_mut(queue).expect("inserted above");
         let field = match s.name {
