@@ -203,10 +203,31 @@ impl MetricSet {
     }
 
     fn registry(&self) -> Registry {
-        let mut registry = Registry::default();
-        registry.register_collector(Box::new(SetCollector(self.clone())));
-        registry
+        registry(vec![Arc::new(self.clone())])
     }
+}
+
+/// Renders `sets` as one exposition, in the OpenMetrics 1.0 text format when `openmetrics`,
+/// else the classic text format 0.0.4. Families are written in name order; a family present
+/// in several sets is written once with the samples of each. The sets are shared, not copied
+/// (the scrape path: the collection's set plus the exporter's own metrics).
+pub fn encode(sets: &[Arc<MetricSet>], openmetrics: bool) -> String {
+    let samples: usize = sets.iter().map(|s| s.sample_count()).sum();
+    let mut out = String::with_capacity(samples * 80 + 64);
+    let registry = registry(sets.to_vec());
+    // Writing into a String cannot fail.
+    let _ = if openmetrics {
+        prometheus_client::encoding::text::encode(&mut out, &registry)
+    } else {
+        prometheus_client::encoding::prometheus_text::encode(&mut out, &registry)
+    };
+    out
+}
+
+fn registry(sets: Vec<Arc<MetricSet>>) -> Registry {
+    let mut registry = Registry::default();
+    registry.register_collector(Box::new(SetCollector(sets)));
+    registry
 }
 
 /// Content type of the OpenMetrics 1.0 text format.
@@ -216,11 +237,20 @@ pub const OPENMETRICS_CONTENT_TYPE: &str =
 pub const TEXT_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 #[derive(Debug)]
-struct SetCollector(MetricSet);
+struct SetCollector(Vec<Arc<MetricSet>>);
 
 impl Collector for SetCollector {
     fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
-        for fam in self.0.families.values() {
+        let mut names: Vec<&str> = self
+            .0
+            .iter()
+            .flat_map(|s| s.families.keys().map(String::as_str))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        for family_name in names {
+            let mut parts = self.0.iter().filter_map(|s| s.families.get(family_name));
+            let Some(fam) = parts.next() else { continue };
             let (name, ty) = match fam.kind {
                 Kind::Gauge => (fam.name.as_str(), MetricType::Gauge),
                 // prometheus-client appends `_total` itself.
@@ -230,11 +260,13 @@ impl Collector for SetCollector {
                 ),
             };
             let mut fenc = encoder.encode_descriptor(name, &fam.help, None, ty)?;
-            for (labels, value) in &fam.samples {
-                let menc = fenc.encode_family(labels)?;
-                match fam.kind {
-                    Kind::Gauge => ConstGauge::new(*value).encode(menc)?,
-                    Kind::Counter => ConstCounter::new(*value).encode(menc)?,
+            for part in std::iter::once(fam).chain(parts) {
+                for (labels, value) in &part.samples {
+                    let menc = fenc.encode_family(labels)?;
+                    match fam.kind {
+                        Kind::Gauge => ConstGauge::new(*value).encode(menc)?,
+                        Kind::Counter => ConstCounter::new(*value).encode(menc)?,
+                    }
                 }
             }
         }
@@ -284,5 +316,29 @@ mod tests {
         );
         assert!(text.contains("probe_success{service=\"gw\"} 0"));
         assert!(!text.contains("# EOF"));
+    }
+
+    #[test]
+    fn encodes_shared_sets_as_one_exposition() {
+        let mut a = MetricSet::new();
+        a.gauge("b_metric", "B.", labels([("x", "1")]), 1.0);
+        a.gauge("a_metric", "A.", vec![], 2.0);
+        let mut b = MetricSet::new();
+        b.gauge("b_metric", "B.", labels([("x", "2")]), 3.0);
+        b.counter("c_total", "C.", vec![], 4.0);
+        let (a, b) = (Arc::new(a), Arc::new(b));
+        let text = encode(&[Arc::clone(&a), Arc::clone(&b)], false);
+        assert_eq!(
+            text,
+            "# HELP a_metric A.\n# TYPE a_metric gauge\na_metric 2.0\n\
+             # HELP b_metric B.\n# TYPE b_metric gauge\nb_metric{x=\"1\"} 1.0\nb_metric{x=\"2\"} 3.0\n\
+             # HELP c_total C.\n# TYPE c_total counter\nc_total 4.0\n"
+        );
+        let om = encode(&[a, b], true);
+        assert_eq!(om.matches("# TYPE b_metric gauge").count(), 1);
+        assert!(
+            om.contains("c_total 4.0") && om.ends_with("# EOF\n"),
+            "{om}"
+        );
     }
 }

@@ -19,7 +19,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use crate::collect::{Collector, Scope, self_metrics};
-use crate::metrics::{MetricSet, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE};
+use crate::metrics::{self, MetricSet, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE};
 use crate::webconfig::{WebState, WebStore};
 
 /// Largest request body read (on `POST /-/reload`); larger bodies get 413.
@@ -394,7 +394,7 @@ pub fn probe_scope(collector: &Collector, query: &str) -> Result<Scope, String> 
             "target" if target.is_none() => target = Some(v.into_owned()),
             "module" if module.is_none() => module = Some(v.into_owned()),
             "target" | "module" => return Err(format!("parameter {k:?} given twice\n")),
-            _ => return Err(format!("unknown parameter {:?}\n", truncate(&k, 64))),
+            _ => return Err(format!("unknown parameter {}\n", quote(&k, 64))),
         }
     }
     let target =
@@ -402,17 +402,32 @@ pub fn probe_scope(collector: &Collector, query: &str) -> Result<Scope, String> 
     match collector.find(&target, module.as_deref()) {
         Some(p) => Ok(Scope::Target(p.name().to_string())),
         None => Err(format!(
-            "unknown target {:?}{}: only target names from the configuration are accepted\n",
-            truncate(&target, 64),
+            "unknown target {}{}: only target names from the configuration are accepted\n",
+            quote(&target, 64),
             module
-                .map(|m| format!(" of module {:?}", truncate(&m, 32)))
+                .map(|m| format!(" of module {}", quote(&m, 32)))
                 .unwrap_or_default()
         )),
     }
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    s.chars().take(n).collect()
+/// `s` quoted and escaped as Rust's `{:?}` does, cut to at most `n` characters of the
+/// escaped text (an escape such as `\u{1b}` is never cut in half), with `…` when cut.
+fn quote(s: &str, n: usize) -> String {
+    let mut out = String::from("\"");
+    let mut used = 0;
+    for c in s.chars() {
+        let esc: String = c.escape_debug().collect();
+        let width = esc.chars().count();
+        if used + width > n {
+            out.push_str("\"…");
+            return out;
+        }
+        used += width;
+        out.push_str(&esc);
+    }
+    out.push('"');
+    out
 }
 
 /// Reads `X-Prometheus-Scrape-Timeout-Seconds` and subtracts the offset, as blackbox_exporter.
@@ -427,7 +442,10 @@ pub fn scrape_budget(headers: &HeaderMap, offset: Duration) -> Option<Duration> 
     if !secs.is_finite() || secs <= 0.0 {
         return None;
     }
-    let t = Duration::try_from_secs_f64(secs).ok()?;
+    // A value below one nanosecond converts to zero: as meaningless as 0, so ignored like it.
+    let t = Duration::try_from_secs_f64(secs)
+        .ok()
+        .filter(|t| !t.is_zero())?;
     Some(if t > offset { t - offset } else { t })
 }
 
@@ -442,13 +460,15 @@ async fn scrape(app: &Arc<App>, scope: Scope, headers: &HeaderMap) -> Resp {
     let budget = scrape_budget(headers, loaded.timeout_offset);
     let collector = Arc::clone(&loaded.collector);
     let collected = collector.collect(scope, budget).await;
-    let mut set = MetricSet::clone(&collected);
-    self_metrics(&mut set, &collector);
+    let mut own = MetricSet::new();
+    self_metrics(&mut own, &collector);
     let openmetrics = wants_openmetrics(headers);
-    let (body, ctype) = if openmetrics {
-        (set.encode_openmetrics(), OPENMETRICS_CONTENT_TYPE)
+    // The collection is shared with simultaneous scrapes: encoded in place, never copied.
+    let body = metrics::encode(&[collected, Arc::new(own)], openmetrics);
+    let ctype = if openmetrics {
+        OPENMETRICS_CONTENT_TYPE
     } else {
-        (set.encode_text(), TEXT_CONTENT_TYPE)
+        TEXT_CONTENT_TYPE
     };
     let gzip = accepts_gzip(headers);
     let body = if gzip {
@@ -592,5 +612,27 @@ mod tests {
             scrape_budget(&h("x-prometheus-scrape-timeout-seconds", "nan"), o),
             None
         );
+        // Found by the request_headers fuzz target: positive, but zero once converted.
+        assert_eq!(
+            scrape_budget(&h("x-prometheus-scrape-timeout-seconds", "1e-19"), o),
+            None
+        );
+    }
+
+    #[test]
+    fn quoted_input_stays_short_after_escaping() {
+        assert_eq!(quote("pg", 64), "\"pg\"");
+        assert_eq!(quote("abcdef", 3), "\"abc\"…");
+        // Found by the probe_query fuzz target: 64 ESC characters escape to 384 bytes.
+        let esc = "\u{1b}".repeat(200);
+        let q = quote(&esc, 64);
+        assert!(q.len() <= 64 + 6, "{q}");
+        assert!(q.starts_with("\"\\u{1b}") && q.ends_with("\"…"), "{q}");
+        let mut config = crate::config::Config::default();
+        config.docker.enabled = false;
+        let c = Collector::new(crate::probe::build_all(&config));
+        let query = format!("target={}&module={}", "%1b".repeat(300), "%1b".repeat(300));
+        let err = probe_scope(&c, &query).unwrap_err();
+        assert!(err.len() < 200, "{} bytes: {err}", err.len());
     }
 }

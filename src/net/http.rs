@@ -46,6 +46,20 @@ pub enum FetchError {
     /// The body was larger than the cap.
     #[error("response body larger than {0} bytes")]
     TooLarge(usize),
+    /// The reader given to [`get_streaming`] refused the body.
+    #[error("{0}")]
+    Rejected(String),
+}
+
+/// Reads a body piece by piece for [`get_streaming`]; an error stops the transfer.
+pub type BodySink<'a> = dyn FnMut(&[u8]) -> Result<(), String> + Send + 'a;
+
+/// Where [`exchange`] puts the body.
+enum BodyOut<'a, 'b> {
+    /// Collected whole, at most the cap.
+    Collect(Overflow, &'a mut Vec<u8>),
+    /// Handed over frame by frame (2xx responses only).
+    Stream(&'a mut BodySink<'b>),
 }
 
 /// A response: status and (capped) body.
@@ -58,9 +72,9 @@ pub struct Fetched {
 }
 
 /// Aborts a spawned task when dropped (the hyper connection driver).
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
 
-impl Drop for AbortOnDrop {
+impl<T> Drop for AbortOnDrop<T> {
     fn drop(&mut self) {
         self.0.abort();
     }
@@ -151,6 +165,53 @@ pub async fn get(
     max_body: usize,
     overflow: Overflow,
 ) -> Result<Fetched, FetchError> {
+    let mut buf = Vec::new();
+    let status = request(
+        url,
+        authorization,
+        prefer,
+        deadline,
+        max_body,
+        BodyOut::Collect(overflow, &mut buf),
+    )
+    .await?;
+    Ok(Fetched {
+        status,
+        body: Bytes::from(buf),
+    })
+}
+
+/// GETs `url` like [`get`], but hands a 2xx response's body to `sink` as it arrives instead of
+/// collecting it, so a large body is never held whole; more than `max_body` bytes fail with
+/// [`FetchError::TooLarge`], an error of `sink` with [`FetchError::Rejected`]. The body of
+/// any other status is not read. Returns the status.
+pub async fn get_streaming(
+    url: &url::Url,
+    authorization: Option<&str>,
+    prefer: IpProtocol,
+    deadline: Instant,
+    max_body: usize,
+    sink: &mut BodySink<'_>,
+) -> Result<StatusCode, FetchError> {
+    request(
+        url,
+        authorization,
+        prefer,
+        deadline,
+        max_body,
+        BodyOut::Stream(sink),
+    )
+    .await
+}
+
+async fn request(
+    url: &url::Url,
+    authorization: Option<&str>,
+    prefer: IpProtocol,
+    deadline: Instant,
+    max_body: usize,
+    out: BodyOut<'_, '_>,
+) -> Result<StatusCode, FetchError> {
     let host = url
         .host_str()
         .ok_or_else(|| FetchError::Connect("address has no host".into()))?
@@ -178,18 +239,9 @@ pub async fn get(
             Ok(Err(e)) => return Err(FetchError::Connect(format!("TLS: {e}"))),
             Ok(Ok(s)) => s,
         };
-        exchange(
-            stream,
-            url,
-            &host,
-            authorization,
-            deadline,
-            max_body,
-            overflow,
-        )
-        .await
+        exchange(stream, url, &host, authorization, deadline, max_body, out).await
     } else {
-        exchange(tcp, url, &host, authorization, deadline, max_body, overflow).await
+        exchange(tcp, url, &host, authorization, deadline, max_body, out).await
     }
 }
 
@@ -200,8 +252,8 @@ async fn exchange<S>(
     authorization: Option<&str>,
     deadline: Instant,
     max_body: usize,
-    overflow: Overflow,
-) -> Result<Fetched, FetchError>
+    out: BodyOut<'_, '_>,
+) -> Result<StatusCode, FetchError>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -215,8 +267,10 @@ where
         Ok(Err(e)) => return Err(FetchError::Protocol(e.to_string())),
         Ok(Ok(x)) => x,
     };
-    let _driver = AbortOnDrop(tokio::spawn(async move {
-        let _ = conn.await;
+    // The driver's own error (e.g. a response that is not HTTP) is kept: the request then
+    // only sees "canceled".
+    let mut driver = AbortOnDrop(tokio::spawn(async move {
+        conn.await.map_err(|e| e.to_string())
     }));
     let mut path = url.path().to_string();
     if let Some(q) = url.query() {
@@ -247,10 +301,27 @@ where
     }
     let resp = match tokio::time::timeout_at(deadline, sender.send_request(req)).await {
         Err(_) => return Err(FetchError::Timeout("waiting for the response")),
+        Ok(Err(e)) if e.is_canceled() => {
+            return Err(FetchError::Protocol(
+                match tokio::time::timeout_at(deadline, &mut driver.0).await {
+                    Ok(Ok(Err(why))) => why,
+                    // hyper drops bytes that arrive before the request ("unexpected message
+                    // on idle connection") and closes without an error.
+                    _ => "no HTTP response: the server closed the connection or sent bytes \
+                          before the request"
+                        .into(),
+                },
+            ));
+        }
         Ok(Err(e)) => return Err(FetchError::Protocol(e.to_string())),
         Ok(Ok(r)) => r,
     };
     let status = resp.status();
+    let overflow = match &out {
+        BodyOut::Collect(overflow, _) => *overflow,
+        BodyOut::Stream(_) if !status.is_success() => return Ok(status),
+        BodyOut::Stream(_) => Overflow::Fail,
+    };
     let too_large = || match overflow {
         Overflow::Fail => Err(FetchError::TooLarge(max_body)),
         Overflow::Truncate => Ok(()),
@@ -265,7 +336,8 @@ where
         too_large()?;
     }
     let mut body = resp.into_body();
-    let mut buf = Vec::new();
+    let mut seen = 0usize;
+    let mut out = out;
     loop {
         let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
             Err(_) => return Err(FetchError::Timeout("reading the response body")),
@@ -273,19 +345,26 @@ where
             Ok(Some(Err(e))) => return Err(FetchError::Protocol(format!("reading the body: {e}"))),
             Ok(Some(Ok(f))) => f,
         };
-        if let Ok(data) = frame.into_data() {
-            if buf.len() + data.len() > max_body {
-                too_large()?;
-                buf.extend_from_slice(&data[..max_body - buf.len()]);
-                break;
-            }
-            buf.extend_from_slice(&data);
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        let room = max_body - seen;
+        let (data, full) = if data.len() > room {
+            too_large()?;
+            (data.slice(..room), true)
+        } else {
+            (data, false)
+        };
+        seen += data.len();
+        match &mut out {
+            BodyOut::Collect(_, buf) => buf.extend_from_slice(&data),
+            BodyOut::Stream(sink) => sink(&data).map_err(FetchError::Rejected)?,
+        }
+        if full {
+            break;
         }
     }
-    Ok(Fetched {
-        status,
-        body: Bytes::from(buf),
-    })
+    Ok(status)
 }
 
 /// `Basic` authorization header value for `user:password`.

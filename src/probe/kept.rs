@@ -18,7 +18,7 @@ pub struct Kept<C> {
     last_error: String,
     /// A connection attempt running in its own task, for probes whose handshake may outlive
     /// one collection (AMQP): later collections await it instead of starting another.
-    pub pending: Option<JoinHandle<Result<C, String>>>,
+    pub pending: Option<JoinHandle<Result<C, ProbeError>>>,
 }
 
 impl<C> Default for Kept<C> {

@@ -20,18 +20,21 @@ use std::time::Duration;
 
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
+use tokio_postgres::config::Host;
 use tokio_postgres::{Client, SimpleQueryMessage};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::metrics::{MetricSet, labels};
+use crate::net::http::{self as fetch, IpProtocol};
 use crate::net::tls;
 use crate::probe::{Kept, Meta, Probe, ProbeError, ProbeFuture, remaining};
 
 mod config;
+pub mod framing;
 pub mod metrics;
 mod parse;
 mod stats;
-pub use parse::{build_metrics, cap_applications, split_ssl_params};
+pub use parse::{build_metrics, cap_applications, split_activity, split_ssl_params};
 use parse::parse_sslmode;
 pub use config::{PostgresTarget, SslMode};
 
@@ -56,18 +59,20 @@ pub const UNNAMED_APPLICATION: &str = "unnamed";
 /// The three statements whose results [`build_metrics`] reads, in order. Client backends only,
 /// the exporter's own backend excluded.
 const QUERIES: &str = "\
-SELECT d.datname, s.state, count(a.pid), \
- COALESCE(max(GREATEST(extract(epoch FROM now() - a.xact_start), 0)), 0) \
- FROM pg_database d \
- CROSS JOIN (VALUES ('active'), ('idle'), ('idle in transaction'), \
- ('idle in transaction (aborted)'), ('fastpath function call'), ('disabled')) AS s(state) \
- LEFT JOIN pg_stat_activity a ON a.datname = d.datname AND a.state = s.state \
- AND a.backend_type = 'client backend' AND a.pid <> pg_backend_pid() \
- WHERE d.datallowconn GROUP BY 1, 2 ORDER BY 1, 2; \
-SELECT name, setting FROM pg_settings \
- WHERE name IN ('max_connections', 'superuser_reserved_connections'); \
-SELECT COALESCE(application_name, ''), count(*) FROM pg_stat_activity \
- WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1";
+SELECT datname FROM pg_database WHERE datallowconn; \
+SELECT 'max_connections', current_setting('max_connections') \
+ UNION ALL SELECT 'superuser_reserved_connections', current_setting('superuser_reserved_connections'); \
+SELECT GROUPING(datname, state, application_name), datname, state, \
+ COALESCE(application_name, ''), count(*), \
+ COALESCE(max(GREATEST(extract(epoch FROM now() - xact_start), 0)), 0) \
+ FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() \
+ GROUP BY GROUPING SETS ((datname, state), (application_name))";
+
+/// `GROUPING(datname, state, application_name)` of the per-(database, state) rows of the
+/// activity statement; [`APP_ROWS`] marks the per-application rows.
+const STATE_ROWS: &str = "1";
+/// `GROUPING(datname, state, application_name)` of the per-application rows.
+const APP_ROWS: &str = "6";
 
 /// One result set of a simple query: rows of nullable text columns.
 pub type Rows = Vec<Vec<Option<String>>>;
@@ -206,9 +211,10 @@ impl PostgresProbe {
                 sets.len()
             )));
         }
-        let apps = sets.pop().unwrap_or_default();
+        let stats = sets.pop().unwrap_or_default();
         let settings = sets.pop().unwrap_or_default();
-        let activity = sets.pop().unwrap_or_default();
+        let dbs = sets.pop().unwrap_or_default();
+        let (activity, apps) = split_activity(&dbs, &stats).map_err(ProbeError::Protocol)?;
         let mut set = build_metrics(&activity, &settings, &apps, self.max_applications)
             .map_err(ProbeError::Protocol)?;
         self.zero_fill_applications(&mut set);
@@ -284,19 +290,137 @@ impl PostgresProbe {
     }
 }
 
+/// Connects to the first host of the configuration that accepts (as libpq: hosts in order,
+/// `hostaddr` when given, one port for all or one per host), with the server's bytes checked
+/// by [`framing::Framed`], so a peer that is not PostgreSQL fails at once with a protocol error.
 async fn connect(setup: &Setup, deadline: Instant, timeout: Duration) -> Result<Live, ProbeError> {
-    let mut pg = setup.pg.clone();
-    pg.connect_timeout(remaining(deadline));
-    let (client, connection) = tokio::time::timeout_at(deadline, pg.connect(setup.tls.clone()))
-        .await
-        .map_err(|_| ProbeError::Timeout(timeout))?
-        .map_err(|e| ProbeError::Connect(pg_error(&e)))?;
+    let pg = &setup.pg;
+    let (hosts, hostaddrs, ports) = (pg.get_hosts(), pg.get_hostaddrs(), pg.get_ports());
+    let count = hosts.len().max(hostaddrs.len());
+    if count == 0 {
+        return Err(ProbeError::Connect("no host configured".into()));
+    }
+    let mut last = None;
+    for i in 0..count {
+        let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+        let attempt = connect_host(setup, hosts.get(i), hostaddrs.get(i), port, deadline);
+        match tokio::time::timeout_at(deadline, attempt).await {
+            Err(_) => return Err(ProbeError::Timeout(timeout)),
+            Ok(Ok(live)) => return Ok(live),
+            Ok(Err(e)) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| ProbeError::Connect("no host configured".into())))
+}
+
+async fn connect_host(
+    setup: &Setup,
+    host: Option<&Host>,
+    hostaddr: Option<&std::net::IpAddr>,
+    port: u16,
+    deadline: Instant,
+) -> Result<Live, ProbeError> {
+    use tokio_postgres::config::SslNegotiation;
+    use tokio_postgres::tls::MakeTlsConnect;
+    let start = if setup.pg.get_ssl_mode() == tokio_postgres::config::SslMode::Disable {
+        framing::Start::Plain
+    } else if setup.pg.get_ssl_negotiation() == SslNegotiation::Direct {
+        framing::Start::DirectTls
+    } else {
+        framing::Start::SslRequest
+    };
+    let mut make_tls = setup.tls.clone();
+    match (host, hostaddr) {
+        (Some(Host::Unix(dir)), None) => {
+            let path = dir.join(format!(".s.PGSQL.{port}"));
+            let s = tokio::net::UnixStream::connect(&path)
+                .await
+                .map_err(|e| ProbeError::Connect(format!("{}: {e}", path.display())))?;
+            let tls = MakeTlsConnect::<framing::Framed<tokio::net::UnixStream>>::make_tls_connect(
+                &mut make_tls,
+                "",
+            )
+            .map_err(|e| ProbeError::Connect(format!("TLS: {e}")))?;
+            handshake(&setup.pg, framing::Framed::new(s, start), tls).await
+        }
+        _ => {
+            // The host name is the TLS server name; hostaddr, when given, is where to connect.
+            let name = match host {
+                Some(Host::Tcp(h)) => h.as_str(),
+                _ => "",
+            };
+            let tcp = match hostaddr {
+                Some(ip) => {
+                    let addr = std::net::SocketAddr::new(*ip, port);
+                    fetch::connect_first(vec![addr], IpProtocol::Ip4, deadline).await
+                }
+                None => fetch::connect_tcp(name, port, IpProtocol::Ip4, deadline).await,
+            }
+            .map_err(|e| ProbeError::Connect(e.to_string()))?;
+            if setup.pg.get_keepalives() {
+                let ka = socket2::TcpKeepalive::new().with_time(setup.pg.get_keepalives_idle());
+                let _ = socket2::SockRef::from(&tcp).set_tcp_keepalive(&ka);
+            }
+            let tls = MakeTlsConnect::<framing::Framed<tokio::net::TcpStream>>::make_tls_connect(
+                &mut make_tls,
+                name,
+            )
+            .map_err(|e| ProbeError::Connect(format!("TLS: {e}")))?;
+            handshake(&setup.pg, framing::Framed::new(tcp, start), tls).await
+        }
+    }
+}
+
+/// The startup exchange over `stream`; the connection is then driven by its own task.
+async fn handshake<S, T>(
+    pg: &tokio_postgres::Config,
+    stream: framing::Framed<S>,
+    tls: T,
+) -> Result<Live, ProbeError>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    T: tokio_postgres::tls::TlsConnect<framing::Framed<S>>,
+    T::Stream: Send + 'static,
+{
+    let (client, connection) = pg.connect_raw(stream, tls).await.map_err(|e| classify(&e))?;
     let task = tokio::spawn(async move {
         if let Err(e) = connection.await {
             tracing::debug!(error = %pg_error(&e), "postgres connection ended");
         }
     });
+    if pg.get_target_session_attrs() == tokio_postgres::config::TargetSessionAttrs::ReadWrite {
+        let rows = client
+            .simple_query("SHOW transaction_read_only")
+            .await
+            .map_err(|e| classify(&e))?;
+        let read_only = rows.iter().any(|m| {
+            matches!(m, SimpleQueryMessage::Row(r) if r.get(0) == Some("on"))
+        });
+        if read_only {
+            task.abort();
+            return Err(ProbeError::Connect(
+                "the server is read-only and target_session_attrs=read-write".into(),
+            ));
+        }
+    }
     Ok(Live { client, task })
+}
+
+/// A protocol violation found by [`framing::Framed`] is a protocol error; anything else a
+/// connection error with the server's message.
+fn classify(e: &tokio_postgres::Error) -> ProbeError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if let Some(np) = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .and_then(|inner| inner.downcast_ref::<framing::NotPostgres>())
+        {
+            return ProbeError::Protocol(np.to_string());
+        }
+        source = err.source();
+    }
+    ProbeError::Connect(pg_error(e))
 }
 
 /// The error text with the server's message, if any (never carries the password).
@@ -418,6 +542,44 @@ mod tests {
         v.iter()
             .map(|r| r.iter().map(|c| Some(c.to_string())).collect())
             .collect()
+    }
+
+    #[test]
+    fn one_pass_activity_is_split_and_zero_filled() {
+        let dbs = rows(&[&["postgres"], &["crm"]]);
+        let mut stats = rows(&[
+            &["1", "crm", "active", "", "2", "0.5"],
+            &["1", "crm", "idle", "", "7", "0"],
+            &["6", "", "", "api", "8", "0"],
+            &["6", "", "", "", "1", "0"],
+        ]);
+        // Grouped-away columns are NULL.
+        for r in stats.iter_mut() {
+            if r[0].as_deref() == Some("6") {
+                r[1] = None;
+                r[2] = None;
+            } else {
+                r[3] = None;
+            }
+        }
+        let (activity, apps) = split_activity(&dbs, &stats).unwrap();
+        assert_eq!(activity.len(), 2 * STATES.len());
+        assert_eq!(
+            activity[0],
+            vec![
+                Some("crm".to_string()),
+                Some("active".to_string()),
+                Some("2".to_string()),
+                Some("0.5".to_string())
+            ]
+        );
+        let zero = activity
+            .iter()
+            .find(|r| r[0].as_deref() == Some("postgres") && r[1].as_deref() == Some("idle"))
+            .unwrap();
+        assert_eq!(zero[2].as_deref(), Some("0"));
+        assert_eq!(apps, rows(&[&["api", "8"], &["", "1"]]));
+        assert!(split_activity(&dbs, &rows(&[&["3", "x", "y", "z", "1", "0"]])).is_err());
     }
 
     #[test]

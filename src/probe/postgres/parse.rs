@@ -1,7 +1,9 @@
 //! Pure parsing for the PostgreSQL probe (no I/O): the query's text rows into metrics, and
 //! the TLS parameters of a DSN (fuzzed by `fuzz/postgres_rows`).
 
-use super::{OTHER_APPLICATIONS, Rows, SslMode, UNNAMED_APPLICATION, metrics};
+use super::{
+    APP_ROWS, OTHER_APPLICATIONS, Rows, STATE_ROWS, STATES, SslMode, UNNAMED_APPLICATION, metrics,
+};
 use crate::metrics::{MetricSet, labels};
 
 pub(super) fn cell(row: &[Option<String>], i: usize) -> Result<&str, String> {
@@ -15,6 +17,43 @@ pub(super) fn number(s: &str) -> Result<f64, String> {
     s.trim()
         .parse::<f64>()
         .map_err(|_| format!("not a number: {:?}", s.chars().take(40).collect::<String>()))
+}
+
+/// Splits the one-pass activity statement (grouping sets over `pg_stat_activity`) into the
+/// two result sets [`build_metrics`] reads: connections and oldest transaction per database
+/// and state, zero-filled for every database of `dbs` and every state of [`STATES`], in
+/// (database, state) order; and connections per application name.
+pub fn split_activity(dbs: &Rows, stats: &Rows) -> Result<(Rows, Rows), String> {
+    let mut by_state: std::collections::HashMap<(&str, &str), (&str, &str)> = Default::default();
+    let mut apps = Rows::new();
+    for row in stats {
+        match cell(row, 0)? {
+            STATE_ROWS => {
+                if let (Some(Some(db)), Some(Some(state))) = (row.get(1), row.get(2)) {
+                    by_state.insert((db, state), (cell(row, 4)?, cell(row, 5)?));
+                }
+            }
+            APP_ROWS => apps.push(vec![Some(cell(row, 3)?.to_string()), Some(cell(row, 4)?.to_string())]),
+            other => return Err(format!("unexpected grouping {other:?}")),
+        }
+    }
+    let mut names: Vec<&str> = dbs.iter().map(|r| cell(r, 0)).collect::<Result<_, _>>()?;
+    names.sort_unstable();
+    let mut states = STATES;
+    states.sort_unstable();
+    let mut activity = Rows::with_capacity(names.len() * states.len());
+    for db in names {
+        for state in states {
+            let (n, oldest) = by_state.get(&(db, state)).copied().unwrap_or(("0", "0"));
+            activity.push(vec![
+                Some(db.to_string()),
+                Some(state.to_string()),
+                Some(n.to_string()),
+                Some(oldest.to_string()),
+            ]);
+        }
+    }
+    Ok((activity, apps))
 }
 
 /// Turns the three result sets (activity per database and state; the two settings;

@@ -34,7 +34,7 @@ use lapin::uri::{AMQPUri, AMQPUserInfo};
 use lapin::{Channel, Connection, ConnectionProperties};
 use tokio::time::Instant;
 
-use crate::metrics::{MetricSet, labels};
+use crate::metrics::{Labels, MetricSet, labels};
 use crate::net::http::{self as fetch, FetchError, IpProtocol};
 use crate::probe::{Kept, Meta, Probe, ProbeError, ProbeFuture};
 
@@ -237,51 +237,50 @@ impl RabbitmqProbe {
                         st.succeeded();
                         Ok(())
                     }
-                    Ok(Err(e)) => Err(ProbeError::Connect(self.scrub(e))),
+                    Ok(Err(ProbeError::Protocol(e))) => Err(ProbeError::Protocol(self.scrub(e))),
+                    Ok(Err(ProbeError::Connect(e))) => Err(ProbeError::Connect(self.scrub(e))),
+                    Ok(Err(e)) => Err(e),
                     Err(_) => Err(ProbeError::Connect("AMQP connection task failed".into())),
                 }
             }
         }
     }
 
-    /// GETs `path?query` below `base` before `deadline`; the body of a 2xx answer.
-    async fn fetch(
+    /// GETs `path?query` below `base` before `deadline`, handing the body of a 2xx answer to
+    /// `sink` piece by piece as it arrives (never held whole here).
+    async fn fetch_into(
         &self,
         base: &crate::config::HttpUrl,
         path: &str,
         query: &str,
         deadline: Instant,
-    ) -> Result<bytes::Bytes, ProbeError> {
+        sink: &mut fetch::BodySink<'_>,
+    ) -> Result<(), ProbeError> {
         let mut url = base.url().clone();
         let joined = format!("{}{path}", url.path().trim_end_matches('/'));
         url.set_path(&joined);
         url.set_query(Some(query).filter(|q| !q.is_empty()));
         let auth = (!self.config.username.is_empty())
             .then(|| fetch::basic_auth(&self.config.username, self.password()));
-        let r = fetch::get(
-            &url,
-            auth.as_deref(),
-            IpProtocol::Ip4,
-            deadline,
-            MAX_BODY,
-            fetch::Overflow::Fail,
-        )
-        .await
-        .map_err(|e| match e {
-            FetchError::Connect(m) => ProbeError::Connect(format!("{path}: {m}")),
-            other => ProbeError::Query(format!("{path}: {other}")),
-        })?;
-        if !r.status.is_success() {
+        let status = fetch::get_streaming(&url, auth.as_deref(), IpProtocol::Ip4, deadline, MAX_BODY, sink)
+            .await
+            .map_err(|e| match e {
+                FetchError::Connect(m) => ProbeError::Connect(format!("{path}: {m}")),
+                FetchError::Rejected(m) => ProbeError::Protocol(format!("{path}: {m}")),
+                other => ProbeError::Query(format!("{path}: {other}")),
+            })?;
+        if !status.is_success() {
             return Err(ProbeError::Query(format!(
                 "{path} answered HTTP {}",
-                r.status.as_u16()
+                status.as_u16()
             )));
         }
-        Ok(r.body)
+        Ok(())
     }
 
     /// Reads the per-queue source before `deadline`; from the plugin's detailed endpoint also
-    /// `rabbitmq_identity_info` and `rabbitmq_build_info`.
+    /// `rabbitmq_identity_info` and `rabbitmq_build_info`. The plugin's body is parsed as it
+    /// arrives; the management API's JSON array is collected, then parsed.
     async fn fetch_queues(
         &self,
         deadline: Instant,
@@ -298,14 +297,27 @@ impl RabbitmqProbe {
                 "columns=name,vhost,messages_ready,messages_unacknowledged,consumers",
             ),
         };
-        let body = self.fetch(base, path, query, deadline).await?;
+        let source = self.config.queue_source;
+        let mut detailed = parse::DetailedParser::default();
+        let mut json = Vec::new();
+        self.fetch_into(base, path, query, deadline, &mut |chunk: &[u8]| match source {
+            QueueSource::Prometheus => detailed.feed(chunk).map_err(|e| e.0),
+            QueueSource::Management => {
+                json.extend_from_slice(chunk);
+                Ok(())
+            }
+        })
+        .await?;
         let mut identity = MetricSet::new();
-        let parsed = match self.config.queue_source {
-            QueueSource::Prometheus => parse::parse_detailed(&body).and_then(|q| {
-                plugin::plugin_families(&body, plugin::Keep::Identity, &mut identity)?;
-                Ok(q)
-            }),
-            QueueSource::Management => parse::parse_management(&body),
+        let parsed = match source {
+            QueueSource::Prometheus => {
+                let info = detailed.take_info();
+                detailed.finish().and_then(|q| {
+                    plugin::plugin_families(&info, plugin::Keep::Identity, &mut identity)?;
+                    Ok(q)
+                })
+            }
+            QueueSource::Management => parse::parse_management(&json),
         };
         parsed
             .map(|q| (q, identity))
@@ -320,10 +332,14 @@ impl RabbitmqProbe {
         if !self.config.node_metrics {
             return set;
         }
+        let mut body = Vec::new();
         let r = self
-            .fetch(&self.config.prometheus_url, "/metrics", "", deadline)
+            .fetch_into(&self.config.prometheus_url, "/metrics", "", deadline, &mut |c: &[u8]| {
+                body.extend_from_slice(c);
+                Ok(())
+            })
             .await
-            .and_then(|body| {
+            .and_then(|()| {
                 plugin::plugin_families(&body, plugin::Keep::Node, &mut set)
                     .map_err(|e| ProbeError::Protocol(format!("/metrics: {e}")))
             });
@@ -367,25 +383,20 @@ impl RabbitmqProbe {
             set.merge(identity);
         }
         set.merge(node);
-        for q in &kept {
+        // The queue's strings move into its last sample's labels (copied for the others).
+        for q in kept {
             if self.config.detailed_queue_metrics {
-                detailed_queue(q, &mut set);
+                detailed_queue(&q, &mut set);
             }
-            let l = labels([("vhost", &q.vhost), ("queue", &q.queue)]);
+            let l: Labels = vec![("vhost".into(), q.vhost), ("queue".into(), q.queue)];
             if let Some(v) = q.unacked {
-                set.put(&metrics::RABBITMQ_QUEUE_MESSAGES_UNACKED, l.clone(),
-                    v,
-                );
+                set.put(&metrics::RABBITMQ_QUEUE_MESSAGES_UNACKED, l.clone(), v);
             }
             if let Some(v) = q.ready {
-                set.put(&metrics::RABBITMQ_QUEUE_MESSAGES_READY, l.clone(),
-                    v,
-                );
+                set.put(&metrics::RABBITMQ_QUEUE_MESSAGES_READY, l.clone(), v);
             }
             if let Some(v) = q.consumers {
-                set.put(&metrics::RABBITMQ_QUEUE_CONSUMERS, l,
-                    v,
-                );
+                set.put(&metrics::RABBITMQ_QUEUE_CONSUMERS, l, v);
             }
         }
         set.put(&metrics::NEXO_EXPORTER_RABBITMQ_QUEUES_DROPPED, vec![],
@@ -429,8 +440,41 @@ fn detailed_queue(q: &QueueStats, set: &mut MetricSet) {
     }
 }
 
-/// Opens one AMQP connection and its probe channel, giving up after [`CONNECT_CAP`].
-async fn connect(uri: AMQPUri, name: String) -> Result<Live, String> {
+/// Why [`connect`] failed.
+enum Failed {
+    /// The peer does not speak AMQP 0-9-1 (its bytes do not parse as AMQP frames).
+    Protocol(String),
+    /// Anything else: refused, reset, authentication, broker error.
+    Connect(String),
+}
+
+impl From<String> for Failed {
+    fn from(msg: String) -> Self {
+        Failed::Connect(msg)
+    }
+}
+
+impl From<lapin::Error> for Failed {
+    fn from(e: lapin::Error) -> Self {
+        match e.kind() {
+            lapin::ErrorKind::ParsingError(_) | lapin::ErrorKind::InvalidProtocolVersion(_) => {
+                Failed::Protocol(format!("not the AMQP 0-9-1 protocol: {e}"))
+            }
+            _ => Failed::Connect(e.to_string()),
+        }
+    }
+}
+
+/// Opens one AMQP connection and its probe channel, giving up after [`CONNECT_CAP`]; a peer
+/// whose bytes are not AMQP frames is a [`ProbeError::Protocol`].
+async fn connect(uri: AMQPUri, name: String) -> Result<Live, ProbeError> {
+    connect_amqp(uri, name).await.map_err(|e| match e {
+        Failed::Protocol(m) => ProbeError::Protocol(m),
+        Failed::Connect(m) => ProbeError::Connect(m),
+    })
+}
+
+async fn connect_amqp(uri: AMQPUri, name: String) -> Result<Live, Failed> {
     let killer = Killer::default();
     let k = killer.clone();
     let runtime = lapin::runtime::default_runtime().map_err(|e| e.to_string())?;
@@ -457,13 +501,9 @@ async fn connect(uri: AMQPUri, name: String) -> Result<Live, String> {
             },
             props,
         )
-        .await
-        .map_err(|e| e.to_string())?;
-        let channel = match conn.create_channel().await {
-            Ok(c) => c,
-            Err(e) => return Err(e.to_string()),
-        };
-        Ok((conn, channel))
+        .await?;
+        let channel = conn.create_channel().await?;
+        Ok::<_, Failed>((conn, channel))
     };
     match tokio::time::timeout(CONNECT_CAP, attempt).await {
         Ok(Ok((conn, channel))) => Ok(Live {
@@ -477,9 +517,9 @@ async fn connect(uri: AMQPUri, name: String) -> Result<Live, String> {
         }
         Err(_) => {
             killer.kill();
-            Err(format!(
+            Err(Failed::Connect(format!(
                 "AMQP handshake unfinished after {CONNECT_CAP:?}; abandoned"
-            ))
+            )))
         }
     }
 }

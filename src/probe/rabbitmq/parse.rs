@@ -3,6 +3,7 @@
 //! No I/O here: every function takes bytes or values and returns values, so they are unit
 //! tested below and can be fuzzed.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -55,9 +56,34 @@ fn is_name_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c == b':'
 }
 
+/// One sample of the Prometheus text format, borrowing from the line it was read from (a label
+/// value is copied only when it contains escapes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleRef<'a> {
+    /// Metric name.
+    pub name: &'a str,
+    /// Labels in the order written.
+    pub labels: Vec<(&'a str, Cow<'a, str>)>,
+    /// Value.
+    pub value: f64,
+}
+
 /// Parses one line of the Prometheus text format 0.0.4. Comments and blank lines give
 /// `Ok(None)`; anything that is not a well-formed sample is an error.
 pub fn parse_sample_line(line: &str) -> Result<Option<Sample>, ParseError> {
+    Ok(parse_sample_ref(line)?.map(|s| Sample {
+        name: s.name.to_string(),
+        labels: s
+            .labels
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.into_owned()))
+            .collect(),
+        value: s.value,
+    }))
+}
+
+/// [`parse_sample_line`] without copying: the name and label values borrow from `line`.
+pub fn parse_sample_ref(line: &str) -> Result<Option<SampleRef<'_>>, ParseError> {
     let line = line.trim_end_matches('\r');
     let t = line.trim_start();
     if t.is_empty() || t.starts_with('#') {
@@ -72,7 +98,7 @@ pub fn parse_sample_line(line: &str) -> Result<Option<Sample>, ParseError> {
     while i < b.len() && is_name_char(b[i]) {
         i += 1;
     }
-    let name = t[..i].to_string();
+    let name = &t[..i];
     let mut labels = Vec::new();
     if i < b.len() && b[i] == b'{' {
         i += 1;
@@ -94,14 +120,25 @@ pub fn parse_sample_line(line: &str) -> Result<Option<Sample>, ParseError> {
             while i < b.len() && is_name_char(b[i]) {
                 i += 1;
             }
-            let key = t[ks..i].to_string();
+            let key = &t[ks..i];
             if i + 1 >= b.len() || b[i] != b'=' || b[i + 1] != b'"' {
                 return Err(bad("expected =\" after label name"));
             }
             i += 2;
-            let mut val = String::new();
+            let vs = i;
+            // Fast path: no escape before the closing quote, borrow the value.
+            let mut j = i;
+            while j < b.len() && b[j] != b'"' && b[j] != b'\\' {
+                j += 1;
+            }
+            if j < b.len() && b[j] == b'"' {
+                labels.push((key, Cow::Borrowed(&t[vs..j])));
+                i = j + 1;
+                continue;
+            }
+            let mut val = String::from(&t[vs..j]);
             let mut closed = false;
-            let mut chars = t[i..].char_indices();
+            let mut chars = t[j..].char_indices();
             while let Some((off, c)) = chars.next() {
                 match c {
                     '\\' => match chars.next() {
@@ -111,7 +148,7 @@ pub fn parse_sample_line(line: &str) -> Result<Option<Sample>, ParseError> {
                         _ => return Err(bad("invalid escape in label value")),
                     },
                     '"' => {
-                        i += off + 1;
+                        i = j + off + 1;
                         closed = true;
                         break;
                     }
@@ -121,7 +158,7 @@ pub fn parse_sample_line(line: &str) -> Result<Option<Sample>, ParseError> {
             if !closed {
                 return Err(bad("unterminated label value"));
             }
-            labels.push((key, val));
+            labels.push((key, Cow::Owned(val)));
         }
     }
     let rest = &t[i..];
@@ -142,7 +179,7 @@ pub fn parse_sample_line(line: &str) -> Result<Option<Sample>, ParseError> {
     if fields.next().is_some() {
         return Err(bad("trailing data"));
     }
-    Ok(Some(Sample {
+    Ok(Some(SampleRef {
         name,
         labels,
         value,
@@ -157,35 +194,134 @@ fn shorten(s: &str) -> String {
     out
 }
 
-fn label<'a>(labels: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    labels
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
+fn label<'a>(labels: &'a [(&str, Cow<'_, str>)], key: &str) -> Option<&'a str> {
+    labels.iter().find(|(k, _)| *k == key).map(|(_, v)| v.as_ref())
 }
+
+/// Longest line [`DetailedParser`] buffers while waiting for its end (a queue name is at most
+/// 255 bytes; a line of the detailed families is far shorter than this).
+pub const MAX_LINE: usize = 64 * 1024;
 
 /// Parses the plugin's `/metrics/detailed?family=queue_coarse_metrics&family=queue_consumer_count`
 /// response into per-queue figures, in (vhost, queue) order. The body must be UTF-8 text in
 /// the Prometheus format and declare the detailed queue families (present even with no
 /// queue), so an unrelated HTTP server answering 200 is rejected.
 pub fn parse_detailed(body: &[u8]) -> Result<Vec<QueueStats>, ParseError> {
-    let text =
-        std::str::from_utf8(body).map_err(|_| ParseError("response is not UTF-8 text".into()))?;
-    let mut declared = false;
-    let mut queues: BTreeMap<(String, String), QueueStats> = BTreeMap::new();
-    for line in text.lines() {
+    let mut p = DetailedParser::default();
+    p.feed(body)?;
+    p.finish()
+}
+
+/// [`parse_detailed`] fed piece by piece as the body arrives: complete lines are parsed at
+/// once and only the unfinished last line is kept, so the body is never held whole.
+#[derive(Debug, Default)]
+pub struct DetailedParser {
+    partial: Vec<u8>,
+    declared: bool,
+    /// The `rabbitmq_identity_info` / `rabbitmq_build_info` lines (HELP, TYPE, samples), kept
+    /// as text for [`super::plugin::plugin_families`]: a few hundred bytes.
+    info: Vec<u8>,
+    queues: BTreeMap<String, BTreeMap<String, QueueStats>>,
+}
+
+impl DetailedParser {
+    /// Parses the complete lines of `chunk` (joined to the unfinished line of the previous one).
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<(), ParseError> {
+        let mut rest = chunk;
+        if !self.partial.is_empty() {
+            let Some(end) = rest.iter().position(|&b| b == b'\n') else {
+                return self.keep(rest);
+            };
+            let mut line = std::mem::take(&mut self.partial);
+            line.extend_from_slice(&rest[..end]);
+            self.line(&line)?;
+            line.clear();
+            self.partial = line; // keeps its capacity for the next split line
+            rest = &rest[end + 1..];
+        }
+        while let Some(end) = rest.iter().position(|&b| b == b'\n') {
+            self.line(&rest[..end])?;
+            rest = &rest[end + 1..];
+        }
+        self.keep(rest)
+    }
+
+    /// Parses the last line (if the body did not end with a newline) and returns the queues.
+    pub fn finish(mut self) -> Result<Vec<QueueStats>, ParseError> {
+        if !self.partial.is_empty() {
+            let line = std::mem::take(&mut self.partial);
+            self.line(&line)?;
+        }
+        if !self.declared {
+            return Err(ParseError(
+                "not a rabbitmq_prometheus detailed response (no rabbitmq_detailed_queue_* family)"
+                    .into(),
+            ));
+        }
+        // Names are kept once, as map keys, while parsing; they move into the figures here.
+        Ok(self
+            .queues
+            .into_iter()
+            .flat_map(|(vhost, queues)| {
+                queues.into_iter().map(move |(queue, stats)| QueueStats {
+                    vhost: vhost.clone(),
+                    queue,
+                    ..stats
+                })
+            })
+            .collect())
+    }
+
+    /// The identity and build-info lines seen so far (call before [`DetailedParser::finish`]).
+    pub fn take_info(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.info)
+    }
+
+    fn keep(&mut self, tail: &[u8]) -> Result<(), ParseError> {
+        if self.partial.len() + tail.len() > MAX_LINE {
+            return Err(ParseError(format!(
+                "a line longer than {MAX_LINE} bytes"
+            )));
+        }
+        self.partial.extend_from_slice(tail);
+        Ok(())
+    }
+
+    fn line(&mut self, line: &[u8]) -> Result<(), ParseError> {
+        let line = std::str::from_utf8(line)
+            .map_err(|_| ParseError("response is not UTF-8 text".into()))?;
+        let name = line
+            .strip_prefix("# TYPE ")
+            .or_else(|| line.strip_prefix("# HELP "))
+            .unwrap_or(line);
+        if ["rabbitmq_identity_info", "rabbitmq_build_info"]
+            .iter()
+            .any(|n| name.strip_prefix(n).is_some_and(|r| r.starts_with(['{', ' ', '\t'])))
+        {
+            self.info.extend_from_slice(line.as_bytes());
+            self.info.push(b'\n');
+            return Ok(());
+        }
         if let Some(decl) = line.strip_prefix("# TYPE ") {
             if decl.starts_with("rabbitmq_detailed_queue_") {
-                declared = true;
+                self.declared = true;
             }
-            continue;
+            return Ok(());
         }
-        let Some(s) = parse_sample_line(line)? else {
-            continue;
-        };
-        let slot = match s.name.as_str() {
-            DETAILED_READY | DETAILED_UNACKED | DETAILED_CONSUMERS => s.name.as_str(),
-            _ => continue,
+        // Only the three families read are parsed; the endpoint's other lines (the
+        // `messages` and `process_reductions` families, build and identity info, telemetry)
+        // are skipped unparsed.
+        let wanted = [DETAILED_READY, DETAILED_UNACKED, DETAILED_CONSUMERS]
+            .iter()
+            .any(|n| {
+                line.strip_prefix(n)
+                    .is_some_and(|rest| rest.starts_with(['{', ' ', '\t']))
+            });
+        if !wanted {
+            return Ok(());
+        }
+        let Some(s) = parse_sample_ref(line)? else {
+            return Ok(());
         };
         let (Some(vhost), Some(queue)) = (label(&s.labels, "vhost"), label(&s.labels, "queue"))
         else {
@@ -194,27 +330,23 @@ pub fn parse_detailed(body: &[u8]) -> Result<Vec<QueueStats>, ParseError> {
                 s.name
             )));
         };
-        let e = queues
-            .entry((vhost.to_string(), queue.to_string()))
-            .or_insert_with(|| QueueStats {
-                vhost: vhost.to_string(),
-                queue: queue.to_string(),
-                ..Default::default()
-            });
-        let field = match slot {
+        // Looked up by reference: a queue's strings are allocated once, not once per family.
+        if !self.queues.contains_key(vhost) {
+            self.queues.insert(vhost.to_string(), BTreeMap::new());
+        }
+        let in_vhost = self.queues.get_mut(vhost).expect("inserted above");
+        if !in_vhost.contains_key(queue) {
+            in_vhost.insert(queue.to_string(), QueueStats::default());
+        }
+        let e = in_vhost.get_mut(queue).expect("inserted above");
+        let field = match s.name {
             DETAILED_READY => &mut e.ready,
             DETAILED_UNACKED => &mut e.unacked,
             _ => &mut e.consumers,
         };
         *field = Some(field.unwrap_or(0.0) + s.value);
+        Ok(())
     }
-    if !declared {
-        return Err(ParseError(
-            "not a rabbitmq_prometheus detailed response (no rabbitmq_detailed_queue_* family)"
-                .into(),
-        ));
-    }
-    Ok(queues.into_values().collect())
 }
 
 #[derive(Deserialize)]
@@ -380,6 +512,35 @@ rabbitmq_build_info{rabbitmq_version="3.10.8",erlang_version="25.2.3"} 1
             prefixed.extend_from_slice(&buf);
             let _ = parse_detailed(&prefixed);
         }
+    }
+
+    #[test]
+    fn streaming_gives_the_same_queues_whatever_the_chunks() {
+        let whole = parse_detailed(DETAILED.as_bytes()).unwrap();
+        let body = DETAILED.replace('\n', "\r\n");
+        for size in [1, 2, 3, 7, 64, 1000] {
+            let mut p = DetailedParser::default();
+            for chunk in body.as_bytes().chunks(size) {
+                p.feed(chunk).unwrap();
+            }
+            assert_eq!(p.finish().unwrap(), whole, "chunks of {size}");
+        }
+        // No newline at the end: the last line still counts.
+        let cut = DETAILED.trim_end_matches('\n');
+        assert_eq!(parse_detailed(cut.as_bytes()).unwrap(), whole);
+        // A line that never ends is refused instead of buffered.
+        let mut p = DetailedParser::default();
+        p.feed(b"# TYPE rabbitmq_detailed_queue_messages_ready gauge\nrabbitmq_x{q=\"")
+            .unwrap();
+        let long = vec![b'a'; MAX_LINE];
+        assert!(p.feed(&long).is_err());
+    }
+
+    #[test]
+    fn borrowed_labels_unless_escaped() {
+        let s = parse_sample_ref("m{a=\"plain\",b=\"x\\\"y\"} 1").unwrap().unwrap();
+        assert!(matches!(s.labels[0].1, Cow::Borrowed("plain")));
+        assert_eq!(s.labels[1].1, "x\"y");
     }
 
     #[test]

@@ -135,14 +135,14 @@ impl RedisProbe {
         )
         .await
         .map_err(|_| ProbeError::Timeout(self.timeout))?
-        .map_err(|e| ProbeError::Connect(redis_error(&e)))?;
+        .map_err(|e| connect_error(&e))?;
         conn.set_response_timeout(remaining(deadline));
         let mut setname = redis::cmd("CLIENT");
         setname.arg("SETNAME").arg(CLIENT_NAME);
         tokio::time::timeout_at(deadline, setname.exec_async(&mut conn))
             .await
             .map_err(|_| ProbeError::Timeout(self.timeout))?
-            .map_err(|e| ProbeError::Connect(redis_error(&e)))?;
+            .map_err(|e| connect_error(&e))?;
         Ok(conn)
     }
 
@@ -220,10 +220,19 @@ impl Failure {
     }
 }
 
-/// The error's text; the redis crate does not put credentials in it.
+/// The error's text on one line; the redis crate does not put credentials in it.
 fn redis_error(e: &redis::RedisError) -> String {
     let s = e.to_string();
-    s.chars().take(300).collect()
+    s.trim_end().replace('\n', "; ").chars().take(300).collect()
+}
+
+/// A reply that does not parse as RESP is a protocol error; anything else a connection error.
+fn connect_error(e: &redis::RedisError) -> ProbeError {
+    if e.kind() == redis::ErrorKind::Parse {
+        ProbeError::Protocol(format!("not the Redis protocol (RESP): {}", redis_error(e)))
+    } else {
+        ProbeError::Connect(redis_error(e))
+    }
 }
 
 fn connection_info(t: &RedisTarget) -> Result<redis::ConnectionInfo, String> {
