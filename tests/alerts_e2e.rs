@@ -1032,6 +1032,13 @@ fn rabbitmq(ctx: &Ctx, proxy: &Proxy, ex: &Exporter, queue: &str) -> Result<(), 
         "the consumer's connection closed, messages left ready",
     )?;
     ctx.resolved("HighUnackedMessages", &f)?;
+    // The returned messages make the backlog jump again: one warning for the cause.
+    ctx.fired_only(
+        "RabbitMQQueueBacklog",
+        &f,
+        "the consumer gone, its 1100 unacked messages back to ready",
+    )?;
+    ctx.inhibited("RabbitMQQueueBacklog", &f, "RabbitMQQueueNoConsumers")?;
     drop(q); // the queue deleted
     ctx.resolved("RabbitMQQueueNoConsumers", &f)?;
     let f = [("instance", inst.as_str())];
