@@ -350,17 +350,47 @@ impl Webhook {
     }
 }
 
-/// deploy/alertmanager/alertmanager.yml with each webhook URL pointed at `webhook` (path: the
-/// receiver's name) and, when given, its group timings shortened; nothing else changes.
+/// deploy/alertmanager/alertmanager.yml with each receiver's integration (PagerDuty, Slack,
+/// the heartbeat webhook) delivered to `webhook` instead (path: the receiver's name, the
+/// shipped `send_resolved` kept) and, when given, its group timings shortened; routes,
+/// grouping and inhibitions are the shipped ones. (tests/alertmanager.rs runs the shipped
+/// integrations themselves, with their secrets read from files, against local stand-ins.)
 pub fn alertmanager_config(webhook: &Webhook, timings: Option<(&str, &str)>) -> String {
     let text =
         std::fs::read_to_string(root().join("deploy/alertmanager/alertmanager.yml")).unwrap();
     let mut doc: serde_norway::Value = serde_norway::from_str(&text).unwrap();
     for r in doc["receivers"].as_sequence_mut().unwrap() {
         let name = r["name"].as_str().unwrap().to_string();
-        for w in r["webhook_configs"].as_sequence_mut().into_iter().flatten() {
-            w["url"] = serde_norway::Value::String(webhook.url(&name));
+        let m = r.as_mapping_mut().unwrap();
+        let mut send_resolved = None;
+        let integrations: Vec<serde_norway::Value> = m
+            .keys()
+            .filter(|k| k.as_str().is_some_and(|k| k.ends_with("_configs")))
+            .cloned()
+            .collect();
+        assert!(
+            !integrations.is_empty(),
+            "receiver {name} has no integration"
+        );
+        for k in integrations {
+            for c in m[&k].as_sequence().into_iter().flatten() {
+                let s = c["send_resolved"].as_bool();
+                assert!(
+                    send_resolved.is_none() || send_resolved == s,
+                    "receiver {name}: integrations disagree on send_resolved"
+                );
+                send_resolved = s;
+            }
+            m.remove(&k);
         }
+        let mut hook = serde_norway::Mapping::new();
+        hook.insert("url".into(), webhook.url(&name).into());
+        // Alertmanager's default for webhooks is true, as for PagerDuty and Slack.
+        hook.insert("send_resolved".into(), send_resolved.unwrap_or(true).into());
+        m.insert(
+            "webhook_configs".into(),
+            serde_norway::Value::Sequence(vec![hook.into()]),
+        );
     }
     if let Some((wait, interval)) = timings {
         fn walk(v: &mut serde_norway::Value, wait: &str, interval: &str) {
