@@ -100,15 +100,19 @@ pub fn pinned_client_config(der: Vec<u8>) -> Result<ClientConfig, String> {
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(Pinned { der, provider }))
+        .with_custom_certificate_verifier(Arc::new(Pinned {
+            der,
+            signatures: NoVerify(provider),
+        }))
         .with_no_client_auth())
 }
 
-/// Accepts exactly one certificate (the server's own, from its web configuration).
+/// Accepts exactly one certificate (the server's own, from its web configuration); handshake
+/// signatures are checked as [`NoVerify`] checks them.
 #[derive(Debug)]
 struct Pinned {
     der: Vec<u8>,
-    provider: Arc<CryptoProvider>,
+    signatures: NoVerify,
 }
 
 impl ServerCertVerifier for Pinned {
@@ -134,12 +138,7 @@ impl ServerCertVerifier for Pinned {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        self.signatures.verify_tls12_signature(message, cert, dss)
     }
     fn verify_tls13_signature(
         &self,
@@ -147,17 +146,10 @@ impl ServerCertVerifier for Pinned {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        self.signatures.verify_tls13_signature(message, cert, dss)
     }
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
+        self.signatures.supported_verify_schemes()
     }
 }
 
