@@ -324,6 +324,25 @@ fn every_panel_shows_data_or_is_listed() {
     let u = unique("nexo-dashdata");
 
     // What the per-object panels need.
+    // A PostgreSQL client of the test's own with an application name, for the per-application
+    // panel (the exporter does not count its own connection; nothing else may be connected).
+    let _pg_client = Guard(
+        Command::new("psql")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-Atqc",
+            ])
+            .arg("SELECT pg_sleep(600)")
+            .env("PGAPPNAME", format!("{u}-client"))
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start psql"),
+    );
     let queues = Queues::create(&u);
     let image = busybox_image("");
     let app = DockerObject {
