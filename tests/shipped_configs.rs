@@ -338,13 +338,14 @@ fn shipped(tmp: &Path) -> Vec<Shipped> {
     out
 }
 
-/// Every `*_up` and `probe_success` sample of a scrape, and every target's own success.
+/// Every probe's `*_up` and `probe_success` sample of a scrape, and every target's own
+/// success. `node_network_up` is a host fact (an interface's operstate), not a probe's outcome.
 fn failures(text: &str) -> Vec<String> {
     let mut bad = Vec::new();
     for line in text.lines().filter(|l| !l.starts_with('#')) {
         let name = line.split(['{', ' ']).next().unwrap_or("");
-        if name.ends_with("_up") || name == "probe_success" || name == "nexo_exporter_probe_success"
-        {
+        let probe_up = name.ends_with("_up") && name != "node_network_up";
+        if probe_up || name == "probe_success" || name == "nexo_exporter_probe_success" {
             let v: f64 = line
                 .rsplit(' ')
                 .next()
