@@ -28,16 +28,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use common::root;
 use common::standins::{
     HEALTH_ADDRS, Health, PG_PASSWORD, Postgres, REDIS_MONITOR_PASSWORD, hosts_file, make_pki,
     redis,
 };
 use common::{Guard, free_port, http, sample, samples, wait_for};
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 const RABBIT_MONITOR_PASSWORD: &str = "rabbit-monitor-pw";
 

@@ -16,10 +16,7 @@ use serde_json::Value;
 
 use super::{Guard, free_port, wait_for};
 
-/// The repository root.
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+pub use super::root;
 
 /// Percent-encodes a query value.
 pub fn urlencode(s: &str) -> String {
