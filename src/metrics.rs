@@ -175,6 +175,20 @@ impl MetricSet {
         self.families.get(name)
     }
 
+    /// The value of the first sample of `name` carrying every label pair of `labels` (others
+    /// may be present too); for tests and diagnostics.
+    pub fn value(&self, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+        self.get(name)?
+            .samples
+            .iter()
+            .find(|(ls, _)| {
+                labels
+                    .iter()
+                    .all(|(k, v)| ls.iter().any(|(a, b)| a == k && b == v))
+            })
+            .map(|s| s.1)
+    }
+
     /// Iterates over the families in name order.
     pub fn families(&self) -> impl Iterator<Item = &Family> {
         self.families.values()

@@ -605,14 +605,7 @@ mod tests {
     use crate::config::Pattern;
 
     fn value(set: &MetricSet, name: &str, l: &[(&str, &str)]) -> Option<f64> {
-        set.get(name)?
-            .samples
-            .iter()
-            .find(|(ls, _)| {
-                l.iter()
-                    .all(|(k, v)| ls.iter().any(|(a, b)| a == k && b == v))
-            })
-            .map(|s| s.1)
+        set.value(name, l)
     }
 
     #[test]

@@ -482,14 +482,7 @@ mod tests {
     use super::*;
 
     fn value(set: &MetricSet, name: &str, l: &[(&str, &str)]) -> Option<f64> {
-        set.get(name)?
-            .samples
-            .iter()
-            .find(|(ls, _)| {
-                l.iter()
-                    .all(|(k, v)| ls.iter().any(|(a, b)| a == k && b == v))
-            })
-            .map(|s| s.1)
+        set.value(name, l)
     }
 
     fn write(root: &Path, rel: &str, text: &str) {

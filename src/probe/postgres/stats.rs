@@ -343,14 +343,7 @@ mod tests {
     }
 
     fn get(set: &MetricSet, name: &str, l: &[(&str, &str)]) -> Option<f64> {
-        set.get(name)?
-            .samples
-            .iter()
-            .find(|(ls, _)| {
-                l.iter()
-                    .all(|(k, v)| ls.iter().any(|(a, b)| a == k && b == v))
-            })
-            .map(|s| s.1)
+        set.value(name, l)
     }
 
     #[test]

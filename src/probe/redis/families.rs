@@ -541,14 +541,7 @@ mod tests {
     use super::*;
 
     fn v(set: &MetricSet, name: &str, l: &[(&str, &str)]) -> Option<f64> {
-        set.get(name)?
-            .samples
-            .iter()
-            .find(|(ls, _)| {
-                l.iter()
-                    .all(|(k, v)| ls.iter().any(|(a, b)| a == k && b == v))
-            })
-            .map(|s| s.1)
+        set.value(name, l)
     }
 
     const MASTER: &str = "# Server\r\nredis_version:7.0.15\r\nredis_build_id:ae4d\r\nredis_mode:standalone\r\nos:Linux\r\nprocess_id:42\r\nrun_id:abc\r\ntcp_port:6379\r\nuptime_in_seconds:100\r\nhz:10\r\n\
