@@ -11,7 +11,6 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::*;
@@ -98,55 +97,6 @@ fn matching<'a>(fams: &'a BTreeMap<String, BTreeSet<String>>, name: &str) -> Vec
     }
 }
 
-fn run(cmd: &str, args: &[&str]) -> (bool, String) {
-    let out = Command::new(cmd)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("{cmd}: {e}"));
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
-
-fn psql(db: &str, sql: &str) {
-    let (ok, out) = run(
-        "psql",
-        &[
-            "-X",
-            "-At",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-d",
-            db,
-            "-c",
-            sql,
-        ],
-    );
-    assert!(ok, "psql {sql}: {out}");
-}
-
-/// Removes what the test created, on drop (failure included).
-struct Cleanup(Vec<(String, Vec<String>)>);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        for (cmd, args) in self.0.iter().rev() {
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            let _ = run(cmd, &args);
-        }
-    }
-}
-
 #[test]
 fn every_upstream_name_is_served_or_explained() {
     let (rows, stated) = doc_rows();
@@ -174,141 +124,9 @@ fn every_upstream_name_is_served_or_explained() {
         );
     }
 
-    let id = format!("nexo_compat_{}", std::process::id());
-    let mut cleanup = Cleanup(Vec::new());
-
-    // PostgreSQL: a database with a table (pg_stat_user_tables_*) and a replication slot.
-    psql("postgres", &format!("CREATE DATABASE {id}"));
-    cleanup.0.push((
-        "psql".into(),
-        [
-            "-X",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-d",
-            "postgres",
-            "-c",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .chain([format!("DROP DATABASE IF EXISTS {id} WITH (FORCE)")])
-        .collect(),
-    ));
-    psql(
-        &id,
-        "CREATE TABLE t (i int); INSERT INTO t VALUES (1), (2); DELETE FROM t WHERE i = 1",
-    );
-    psql(
-        "postgres",
-        &format!("SELECT pg_create_physical_replication_slot('{id}')"),
-    );
-    cleanup.0.push((
-        "psql".into(),
-        [
-            "-X",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-d",
-            "postgres",
-            "-c",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .chain([format!("SELECT pg_drop_replication_slot('{id}')")])
-        .collect(),
-    ));
-
-    // RabbitMQ: one queue (per-queue series), expiring on its own if the test dies hard.
-    let queue = format!("{id}_q");
-    let (ok, out) = run(
-        "curl",
-        &[
-            "-sf",
-            "-u",
-            "guest:guest",
-            "-X",
-            "PUT",
-            "-H",
-            "content-type: application/json",
-            "-d",
-            r#"{"durable":false,"arguments":{"x-expires":600000}}"#,
-            &format!("http://127.0.0.1:15672/api/queues/%2F/{queue}"),
-        ],
-    );
-    assert!(ok, "declare queue: {out}");
-    cleanup.0.push((
-        "curl".into(),
-        [
-            "-s",
-            "-u",
-            "guest:guest",
-            "-X",
-            "DELETE",
-            &format!("http://127.0.0.1:15672/api/queues/%2F/{queue}"),
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
-    ));
-
-    // Docker: a FROM-scratch busybox container with a CPU quota (cfs and quota families).
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy("/usr/bin/busybox", dir.path().join("busybox")).expect("busybox-static");
-    std::fs::write(
-        dir.path().join("Dockerfile"),
-        "FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT [\"/bin/busybox\"]\n",
-    )
-    .unwrap();
-    let image = format!("{}-img:latest", id.replace('_', "-"));
-    let out = Command::new("docker")
-        .args(["build", "-q", "-t", &image])
-        .arg(dir.path())
-        .env("DOCKER_BUILDKIT", "0")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    cleanup.0.push((
-        "docker".into(),
-        vec!["rmi".into(), "-f".into(), image.clone()],
-    ));
-    let ctr = id.replace('_', "-");
-    let (ok, out) = run(
-        "docker",
-        &[
-            "run", "-d", "--name", &ctr, "--cpus", "0.5", &image, "sleep", "1000",
-        ],
-    );
-    assert!(ok, "docker run: {out}");
-    cleanup
-        .0
-        .push(("docker".into(), vec!["rm".into(), "-f".into(), ctr.clone()]));
-
-    // Redis: a private master and its replica (the replica-side families).
-    let rdir = tempfile::tempdir().unwrap();
-    let (mport, rport) = (free_port(), free_port());
-    std::fs::create_dir_all(rdir.path().join("m")).unwrap();
-    let _master = redis_on(&rdir.path().join("m"), mport, &[]);
-    std::fs::create_dir_all(rdir.path().join("r")).unwrap();
-    let _replica = redis_on(
-        &rdir.path().join("r"),
-        rport,
-        &["--replicaof", "127.0.0.1", &mport.to_string()],
-    );
-
-    let ex = Exporter::start(
-        &format!(
-            "postgres:\n  - name: postgres\n    dbname: {id}\nredis:\n  - name: redis\n    url: redis://127.0.0.1:6379\n  - name: replica\n    url: redis://127.0.0.1:{rport}\nrabbitmq:\n  - name: rabbitmq\ndocker:\n  enabled: true\n"
-        ),
-        &[],
-    );
+    let svc = common::services::Services::create("compat");
+    let (id, queue, ctr) = (&svc.id, &svc.queue, &svc.container);
+    let ex = Exporter::start(&svc.exporter_config(), &[]);
     let scrape = || {
         let mut body = ex.scrape();
         body.push_str(&ex.get("/probe?target=replica", &[]).text());
@@ -365,19 +183,19 @@ fn every_upstream_name_is_served_or_explained() {
         sample(&body, "redis_instance_info", &[("role", "slave")]),
         Some(1.0)
     );
-    assert!(sample(&body, "pg_stat_database_tup_fetched", &[("datname", &id)]).is_some());
+    assert!(sample(&body, "pg_stat_database_tup_fetched", &[("datname", id)]).is_some());
     assert_eq!(
-        sample(&body, "container_spec_cpu_quota", &[("name", &ctr)]),
+        sample(&body, "container_spec_cpu_quota", &[("name", ctr)]),
         Some(50000.0)
     );
     assert!(
         sample(
             &body,
             "rabbitmq_detailed_queue_messages",
-            &[("queue", &queue)]
+            &[("queue", queue)]
         )
         .is_some()
     );
     drop(ex);
-    drop(cleanup);
+    drop(svc);
 }
