@@ -59,8 +59,8 @@ const TRUE_FINDINGS: &[(&str, &str)] = &[
 ];
 
 /// Alerts that may or may not fire, depending on what else the shared 2-core test machine is
-/// doing (the suite's own builds): CPU and load thresholds, and predict_linear() over the
-/// seconds of samples the test has while builds write to the disk. Listed in
+/// doing (the suite's own builds and tests): CPU and load thresholds, predict_linear() over the
+/// seconds of samples the test has while builds write to the disk, requested checkpoints. Listed in
 /// docs/compatibility.md with the values measured.
 const LOAD_DEPENDENT: &[(&str, &str)] = &[
     ("awesome host", "HostHighCpuLoad"),
@@ -68,6 +68,9 @@ const LOAD_DEPENDENT: &[(&str, &str)] = &[
     ("node-mixin", "NodeCPUHighUsage"),
     ("awesome host", "HostDiskMayFillIn24Hours"),
     ("node-mixin", "NodeFilesystemSpaceFillingUp"),
+    // Other tests' DROP DATABASE forces a checkpoint (PostgreSQL 15: checkpoints_req 8 -> 9);
+    // within the test's seconds of samples no timed checkpoint occurs, so timed / all = 0.
+    ("postgres_mixin", "PostgresTooManyCheckpointsRequested"),
 ];
 
 /// A rule file as loaded: source, file name, text.
