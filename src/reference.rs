@@ -70,14 +70,14 @@ pub fn metric_names_txt() -> String {
     for (kind, descs) in declarations() {
         out.push_str(&format!("\n# {}\n", title(kind)));
         for d in descs {
-            out.push_str(&format!("{:<44}exporter:{kind}\n", d.name));
+            out.push_str(&format!("{:<43} exporter:{kind}\n", d.name));
         }
     }
     for (heading, name, source) in EXTERNAL {
         if !heading.is_empty() {
             out.push_str(&format!("\n# {heading}\n"));
         }
-        out.push_str(&format!("{name:<44}{source}\n"));
+        out.push_str(&format!("{name:<43} {source}\n"));
     }
     out
 }
@@ -140,6 +140,17 @@ mod tests {
     #[test]
     fn metric_names_txt_matches_the_declarations() {
         check("docs/metric-names.txt", &metric_names_txt());
+    }
+
+    #[test]
+    fn every_name_line_has_a_name_and_a_source() {
+        for line in metric_names_txt().lines() {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(fields.len(), 2, "{line:?}");
+        }
     }
 
     #[test]
