@@ -123,7 +123,10 @@ fn declared_names() -> (BTreeSet<String>, Vec<String>) {
             exact.insert(name.to_string());
         }
     }
-    assert!(exact.len() > 300 && !patterns.is_empty(), "{exact:?} {patterns:?}");
+    assert!(
+        exact.len() > 300 && !patterns.is_empty(),
+        "{exact:?} {patterns:?}"
+    );
     (exact, patterns)
 }
 
