@@ -108,7 +108,10 @@ pub fn metrics_reference_md() -> String {
                 "| `{}` | {kind} | {} | {} |\n",
                 d.name,
                 d.labels.join(", "),
-                d.help.replace('|', "\\|")
+                d.help
+                    .replace('|', "\\|")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;")
             ));
         }
     }
