@@ -4,6 +4,9 @@
 //! pointed at the test setup's real services, with the label names those sources select on,
 //! or listed there with the reason it cannot be.
 //!
+//! Every family the live exporter serves is declared (docs/metric-names.txt, generated from
+//! src/probe/*/metrics.rs), by name or by a pattern.
+//!
 //! The test creates what some names need and removes it afterwards: a database with a table
 //! and a (never used) physical replication slot, a private Redis master and replica, a queue on
 //! the shared broker and a container with a CPU quota on the shared dockerd.
@@ -97,6 +100,62 @@ fn matching<'a>(fams: &'a BTreeMap<String, BTreeSet<String>>, name: &str) -> Vec
     }
 }
 
+/// The exporter's declared names of docs/metric-names.txt (`exporter:*` lines): exact names
+/// and patterns (with `*`).
+fn declared_names() -> (BTreeSet<String>, Vec<String>) {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/metric-names.txt"),
+    )
+    .unwrap();
+    let (mut exact, mut patterns) = (BTreeSet::new(), Vec::new());
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let mut f = line.split_whitespace();
+        let (Some(name), Some(source)) = (f.next(), f.next()) else {
+            continue;
+        };
+        if !source.starts_with("exporter:") {
+            continue;
+        }
+        if name.contains('*') {
+            patterns.push(name.to_string());
+        } else {
+            exact.insert(name.to_string());
+        }
+    }
+    assert!(
+        exact.len() > 300 && !patterns.is_empty(),
+        "{exact:?} {patterns:?}"
+    );
+    (exact, patterns)
+}
+
+/// Whether `name` matches `pattern`, `*` standing for any run of characters.
+fn glob(pattern: &str, name: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (first, rest) = parts.split_first().unwrap();
+    let Some(mut left) = name.strip_prefix(first) else {
+        return false;
+    };
+    let Some((last, middle)) = rest.split_last() else {
+        return left.is_empty();
+    };
+    for p in middle {
+        match left.find(p) {
+            Some(i) => left = &left[i + p.len()..],
+            None => return false,
+        }
+    }
+    left.ends_with(last)
+}
+
+#[test]
+fn glob_patterns() {
+    assert!(glob("node_memory_*_bytes", "node_memory_Active_anon_bytes"));
+    assert!(!glob("node_memory_*_bytes", "node_memory_HugePages_Total"));
+    assert!(glob("rabbitmq_*", "rabbitmq_connections") && !glob("rabbitmq_*", "erlang_x"));
+    assert!(glob("a*b*c", "abc") && !glob("a*b*c", "acb") && !glob("x", "xy"));
+}
+
 #[test]
 fn every_upstream_name_is_served_or_explained() {
     let (rows, stated) = doc_rows();
@@ -173,6 +232,17 @@ fn every_upstream_name_is_served_or_explained() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // Every family served is declared: in docs/metric-names.txt (generated from the
+    // declarations), exactly or by a pattern.
+    let (exact, patterns) = declared_names();
+    let undeclared: Vec<&String> = fams
+        .keys()
+        .filter(|n| !exact.contains(n.as_str()) && !patterns.iter().any(|p| glob(p, n)))
+        .collect();
+    assert!(
+        undeclared.is_empty(),
+        "served but not declared (src/probe/*/metrics.rs, docs/metric-names.txt): {undeclared:?}"
+    );
     // The values the pickers and joins rely on.
     let body = scrape();
     assert_eq!(

@@ -412,31 +412,16 @@ impl RabbitmqProbe {
 fn detailed_queue(q: &QueueStats, set: &mut MetricSet) {
     let l = || labels([("vhost", &q.vhost), ("queue", &q.queue)]);
     if let Some(v) = q.ready {
-        set.gauge(
-            parse::DETAILED_READY,
-            "Messages ready to be delivered to consumers",
-            l(),
-            v,
-        );
+        set.put(&metrics::RABBITMQ_DETAILED_QUEUE_MESSAGES_READY, l(), v);
     }
     if let Some(v) = q.unacked {
-        set.gauge(
-            parse::DETAILED_UNACKED,
-            "Messages delivered to consumers but not yet acknowledged",
-            l(),
-            v,
-        );
+        set.put(&metrics::RABBITMQ_DETAILED_QUEUE_MESSAGES_UNACKED, l(), v);
     }
     if let (Some(r), Some(u)) = (q.ready, q.unacked) {
-        set.gauge(
-            "rabbitmq_detailed_queue_messages",
-            "Sum of ready and unacknowledged messages - total queue depth",
-            l(),
-            r + u,
-        );
+        set.put(&metrics::RABBITMQ_DETAILED_QUEUE_MESSAGES, l(), r + u);
     }
     if let Some(v) = q.consumers {
-        set.gauge(parse::DETAILED_CONSUMERS, "Consumers on a queue", l(), v);
+        set.put(&metrics::RABBITMQ_DETAILED_QUEUE_CONSUMERS, l(), v);
     }
 }
 
