@@ -45,6 +45,30 @@ pub const NEXO_EXPORTER_RABBITMQ_QUEUE_SOURCE_UP: Desc = Desc::gauge(
     &[],
     "Whether the per-queue HTTP source (metrics or management plugin) answered in the last collection (the other half of rabbitmq_up).",
 );
+/// `rabbitmq_detailed_queue_messages_ready` (the plugin's `queue_coarse_metrics` name).
+pub const RABBITMQ_DETAILED_QUEUE_MESSAGES_READY: Desc = Desc::gauge(
+    "rabbitmq_detailed_queue_messages_ready",
+    &["vhost", "queue"],
+    "Messages ready to be delivered to consumers",
+);
+/// `rabbitmq_detailed_queue_messages_unacked` (the plugin's `queue_coarse_metrics` name).
+pub const RABBITMQ_DETAILED_QUEUE_MESSAGES_UNACKED: Desc = Desc::gauge(
+    "rabbitmq_detailed_queue_messages_unacked",
+    &["vhost", "queue"],
+    "Messages delivered to consumers but not yet acknowledged",
+);
+/// `rabbitmq_detailed_queue_messages` (the plugin's `queue_coarse_metrics` name).
+pub const RABBITMQ_DETAILED_QUEUE_MESSAGES: Desc = Desc::gauge(
+    "rabbitmq_detailed_queue_messages",
+    &["vhost", "queue"],
+    "Sum of ready and unacknowledged messages - total queue depth",
+);
+/// `rabbitmq_detailed_queue_consumers` (the plugin's `queue_consumer_count` name).
+pub const RABBITMQ_DETAILED_QUEUE_CONSUMERS: Desc = Desc::gauge(
+    "rabbitmq_detailed_queue_consumers",
+    &["vhost", "queue"],
+    "Consumers on a queue",
+);
 
 /// Every metric this probe produces, in declaration order.
-pub const ALL: &[Desc] = &[RABBITMQ_UP, RABBITMQ_QUEUE_MESSAGES_UNACKED, RABBITMQ_QUEUE_MESSAGES_READY, RABBITMQ_QUEUE_CONSUMERS, NEXO_EXPORTER_RABBITMQ_QUEUES_DROPPED, NEXO_EXPORTER_RABBITMQ_AMQP_UP, NEXO_EXPORTER_RABBITMQ_QUEUE_SOURCE_UP];
+pub const ALL: &[Desc] = &[RABBITMQ_UP, RABBITMQ_QUEUE_MESSAGES_UNACKED, RABBITMQ_QUEUE_MESSAGES_READY, RABBITMQ_QUEUE_CONSUMERS, NEXO_EXPORTER_RABBITMQ_QUEUES_DROPPED, NEXO_EXPORTER_RABBITMQ_AMQP_UP, NEXO_EXPORTER_RABBITMQ_QUEUE_SOURCE_UP, RABBITMQ_DETAILED_QUEUE_MESSAGES_READY, RABBITMQ_DETAILED_QUEUE_MESSAGES_UNACKED, RABBITMQ_DETAILED_QUEUE_MESSAGES, RABBITMQ_DETAILED_QUEUE_CONSUMERS];
