@@ -66,6 +66,71 @@ impl Desc {
             help,
         }
     }
+    /// Whether this declares a pattern rather than one family: a `*` in the name stands for
+    /// a part the target gives at runtime (`node_memory_*_bytes` for the fields of
+    /// `/proc/meminfo`). Pattern families are emitted by name; the reference lists the pattern.
+    pub fn is_pattern(&self) -> bool {
+        self.name.contains('*')
+    }
+
+    /// Whether `name` is this family: equal to it, or, for a pattern, matching it (`*` stands
+    /// for any run of characters, the empty one included).
+    pub fn covers(&self, name: &str) -> bool {
+        glob_match(self.name, name)
+    }
+}
+
+/// Whether `name` matches `pattern`, where `*` stands for any run of characters (the empty
+/// one included) and every other character for itself.
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let tail: Vec<&str> = parts.collect();
+    let Some((last, middle)) = tail.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+/// Concatenates declaration lists, in order, into one array (a probe's `ALL` from its tables);
+/// `N` must be their total length (checked at compile time when used in a constant).
+pub const fn concat<const N: usize>(parts: &[&[Desc]]) -> [Desc; N] {
+    let mut out = [Desc::gauge("", &[], ""); N];
+    let (mut n, mut p) = (0, 0);
+    while p < parts.len() {
+        let part = parts[p];
+        let mut i = 0;
+        while i < part.len() {
+            out[n] = part[i];
+            n += 1;
+            i += 1;
+        }
+        p += 1;
+    }
+    assert!(n == N, "concat: N is not the total length of the parts");
+    out
+}
+
+/// The declarations of a `(key, declaration)` table (the INFO field → family tables), in
+/// order; `N` must be the table's length.
+pub const fn column<const N: usize>(table: &[(&str, Desc)]) -> [Desc; N] {
+    let mut out = [Desc::gauge("", &[], ""); N];
+    assert!(table.len() == N, "column: N is not the table's length");
+    let mut i = 0;
+    while i < N {
+        out[i] = table[i].1;
+        i += 1;
+    }
+    out
 }
 
 /// A label set: ordered `(name, value)` pairs.
@@ -333,6 +398,25 @@ impl Collector for SetCollector {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patterns_match_names() {
+        const P: Desc = Desc::gauge("node_memory_*_bytes", &[], "");
+        let p = P;
+        assert!(p.is_pattern());
+        assert!(p.covers("node_memory_MemTotal_bytes"));
+        assert!(p.covers("node_memory__bytes"));
+        assert!(!p.covers("node_memory_HugePages_Total"));
+        assert!(!p.covers("node_memory_bytes"));
+        assert!(glob_match("a*b*c", "axxbyyc") && glob_match("a*b*c", "abc"));
+        assert!(!glob_match("a*b*c", "acb") && !glob_match("a*bc", "abcx"));
+        assert!(glob_match("x", "x") && !glob_match("x", "xy"));
+        const EXACT: Desc = Desc::counter("a_total", &[], "");
+        assert!(!EXACT.is_pattern() && EXACT.covers("a_total") && !EXACT.covers("a"));
+        const T: &[(&str, Desc)] = &[("f", Desc::gauge("g", &[], "")), ("h", EXACT)];
+        const ALL: [Desc; 3] = concat(&[&column::<2>(T), &[P]]);
+        assert_eq!(ALL.map(|d| d.name), ["g", "a_total", "node_memory_*_bytes"]);
+    }
 
     #[test]
     fn merges_and_encodes_both_formats() {

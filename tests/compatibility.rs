@@ -4,6 +4,9 @@
 //! pointed at the test setup's real services, with the label names those sources select on,
 //! or listed there with the reason it cannot be.
 //!
+//! Every family the live exporter serves is declared (docs/metric-names.txt, generated from
+//! src/probe/*/metrics.rs), by name or by a pattern.
+//!
 //! The test creates what some names need and removes it afterwards: a database with a table
 //! and a (never used) physical replication slot, a private Redis master and replica, a queue on
 //! the shared broker and a container with a CPU quota on the shared dockerd.
@@ -11,7 +14,6 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::*;
@@ -98,53 +100,60 @@ fn matching<'a>(fams: &'a BTreeMap<String, BTreeSet<String>>, name: &str) -> Vec
     }
 }
 
-fn run(cmd: &str, args: &[&str]) -> (bool, String) {
-    let out = Command::new(cmd)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("{cmd}: {e}"));
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
+/// The exporter's declared names of docs/metric-names.txt (`exporter:*` lines): exact names
+/// and patterns (with `*`).
+fn declared_names() -> (BTreeSet<String>, Vec<String>) {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/metric-names.txt"),
     )
-}
-
-fn psql(db: &str, sql: &str) {
-    let (ok, out) = run(
-        "psql",
-        &[
-            "-X",
-            "-At",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-d",
-            db,
-            "-c",
-            sql,
-        ],
-    );
-    assert!(ok, "psql {sql}: {out}");
-}
-
-/// Removes what the test created, on drop (failure included).
-struct Cleanup(Vec<(String, Vec<String>)>);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        for (cmd, args) in self.0.iter().rev() {
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            let _ = run(cmd, &args);
+    .unwrap();
+    let (mut exact, mut patterns) = (BTreeSet::new(), Vec::new());
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let mut f = line.split_whitespace();
+        let (Some(name), Some(source)) = (f.next(), f.next()) else {
+            continue;
+        };
+        if !source.starts_with("exporter:") {
+            continue;
+        }
+        if name.contains('*') {
+            patterns.push(name.to_string());
+        } else {
+            exact.insert(name.to_string());
         }
     }
+    assert!(
+        exact.len() > 300 && !patterns.is_empty(),
+        "{exact:?} {patterns:?}"
+    );
+    (exact, patterns)
+}
+
+/// Whether `name` matches `pattern`, `*` standing for any run of characters.
+fn glob(pattern: &str, name: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (first, rest) = parts.split_first().unwrap();
+    let Some(mut left) = name.strip_prefix(first) else {
+        return false;
+    };
+    let Some((last, middle)) = rest.split_last() else {
+        return left.is_empty();
+    };
+    for p in middle {
+        match left.find(p) {
+            Some(i) => left = &left[i + p.len()..],
+            None => return false,
+        }
+    }
+    left.ends_with(last)
+}
+
+#[test]
+fn glob_patterns() {
+    assert!(glob("node_memory_*_bytes", "node_memory_Active_anon_bytes"));
+    assert!(!glob("node_memory_*_bytes", "node_memory_HugePages_Total"));
+    assert!(glob("rabbitmq_*", "rabbitmq_connections") && !glob("rabbitmq_*", "erlang_x"));
+    assert!(glob("a*b*c", "abc") && !glob("a*b*c", "acb") && !glob("x", "xy"));
 }
 
 #[test]
@@ -174,141 +183,9 @@ fn every_upstream_name_is_served_or_explained() {
         );
     }
 
-    let id = format!("nexo_compat_{}", std::process::id());
-    let mut cleanup = Cleanup(Vec::new());
-
-    // PostgreSQL: a database with a table (pg_stat_user_tables_*) and a replication slot.
-    psql("postgres", &format!("CREATE DATABASE {id}"));
-    cleanup.0.push((
-        "psql".into(),
-        [
-            "-X",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-d",
-            "postgres",
-            "-c",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .chain([format!("DROP DATABASE IF EXISTS {id} WITH (FORCE)")])
-        .collect(),
-    ));
-    psql(
-        &id,
-        "CREATE TABLE t (i int); INSERT INTO t VALUES (1), (2); DELETE FROM t WHERE i = 1",
-    );
-    psql(
-        "postgres",
-        &format!("SELECT pg_create_physical_replication_slot('{id}')"),
-    );
-    cleanup.0.push((
-        "psql".into(),
-        [
-            "-X",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-d",
-            "postgres",
-            "-c",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .chain([format!("SELECT pg_drop_replication_slot('{id}')")])
-        .collect(),
-    ));
-
-    // RabbitMQ: one queue (per-queue series), expiring on its own if the test dies hard.
-    let queue = format!("{id}_q");
-    let (ok, out) = run(
-        "curl",
-        &[
-            "-sf",
-            "-u",
-            "guest:guest",
-            "-X",
-            "PUT",
-            "-H",
-            "content-type: application/json",
-            "-d",
-            r#"{"durable":false,"arguments":{"x-expires":600000}}"#,
-            &format!("http://127.0.0.1:15672/api/queues/%2F/{queue}"),
-        ],
-    );
-    assert!(ok, "declare queue: {out}");
-    cleanup.0.push((
-        "curl".into(),
-        [
-            "-s",
-            "-u",
-            "guest:guest",
-            "-X",
-            "DELETE",
-            &format!("http://127.0.0.1:15672/api/queues/%2F/{queue}"),
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
-    ));
-
-    // Docker: a FROM-scratch busybox container with a CPU quota (cfs and quota families).
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy("/usr/bin/busybox", dir.path().join("busybox")).expect("busybox-static");
-    std::fs::write(
-        dir.path().join("Dockerfile"),
-        "FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT [\"/bin/busybox\"]\n",
-    )
-    .unwrap();
-    let image = format!("{}-img:latest", id.replace('_', "-"));
-    let out = Command::new("docker")
-        .args(["build", "-q", "-t", &image])
-        .arg(dir.path())
-        .env("DOCKER_BUILDKIT", "0")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    cleanup.0.push((
-        "docker".into(),
-        vec!["rmi".into(), "-f".into(), image.clone()],
-    ));
-    let ctr = id.replace('_', "-");
-    let (ok, out) = run(
-        "docker",
-        &[
-            "run", "-d", "--name", &ctr, "--cpus", "0.5", &image, "sleep", "1000",
-        ],
-    );
-    assert!(ok, "docker run: {out}");
-    cleanup
-        .0
-        .push(("docker".into(), vec!["rm".into(), "-f".into(), ctr.clone()]));
-
-    // Redis: a private master and its replica (the replica-side families).
-    let rdir = tempfile::tempdir().unwrap();
-    let (mport, rport) = (free_port(), free_port());
-    std::fs::create_dir_all(rdir.path().join("m")).unwrap();
-    let _master = redis_on(&rdir.path().join("m"), mport, &[]);
-    std::fs::create_dir_all(rdir.path().join("r")).unwrap();
-    let _replica = redis_on(
-        &rdir.path().join("r"),
-        rport,
-        &["--replicaof", "127.0.0.1", &mport.to_string()],
-    );
-
-    let ex = Exporter::start(
-        &format!(
-            "postgres:\n  - name: postgres\n    dbname: {id}\nredis:\n  - name: redis\n    url: redis://127.0.0.1:6379\n  - name: replica\n    url: redis://127.0.0.1:{rport}\nrabbitmq:\n  - name: rabbitmq\ndocker:\n  enabled: true\n"
-        ),
-        &[],
-    );
+    let svc = common::services::Services::create("compat");
+    let (id, queue, ctr) = (&svc.id, &svc.queue, &svc.container);
+    let ex = Exporter::start(&svc.exporter_config(), &[]);
     let scrape = || {
         let mut body = ex.scrape();
         body.push_str(&ex.get("/probe?target=replica", &[]).text());
@@ -355,6 +232,17 @@ fn every_upstream_name_is_served_or_explained() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // Every family served is declared: in docs/metric-names.txt (generated from the
+    // declarations), exactly or by a pattern.
+    let (exact, patterns) = declared_names();
+    let undeclared: Vec<&String> = fams
+        .keys()
+        .filter(|n| !exact.contains(n.as_str()) && !patterns.iter().any(|p| glob(p, n)))
+        .collect();
+    assert!(
+        undeclared.is_empty(),
+        "served but not declared (src/probe/*/metrics.rs, docs/metric-names.txt): {undeclared:?}"
+    );
     // The values the pickers and joins rely on.
     let body = scrape();
     assert_eq!(
@@ -365,19 +253,19 @@ fn every_upstream_name_is_served_or_explained() {
         sample(&body, "redis_instance_info", &[("role", "slave")]),
         Some(1.0)
     );
-    assert!(sample(&body, "pg_stat_database_tup_fetched", &[("datname", &id)]).is_some());
+    assert!(sample(&body, "pg_stat_database_tup_fetched", &[("datname", id)]).is_some());
     assert_eq!(
-        sample(&body, "container_spec_cpu_quota", &[("name", &ctr)]),
+        sample(&body, "container_spec_cpu_quota", &[("name", ctr)]),
         Some(50000.0)
     );
     assert!(
         sample(
             &body,
             "rabbitmq_detailed_queue_messages",
-            &[("queue", &queue)]
+            &[("queue", queue)]
         )
         .is_some()
     );
     drop(ex);
-    drop(cleanup);
+    drop(svc);
 }

@@ -44,7 +44,11 @@ mod tests {
         }
         assert!(super::read(&dir.path().join("absent")).is_err());
         // A real procfs file, whose reported size is 0.
-        assert!(super::read(Path::new("/proc/self/stat")).unwrap().contains(' '));
+        assert!(
+            super::read(Path::new("/proc/self/stat"))
+                .unwrap()
+                .contains(' ')
+        );
     }
 
     use std::path::Path;

@@ -5,6 +5,7 @@
 pub mod image;
 pub mod mixin;
 pub mod proxy;
+pub mod services;
 pub mod stack;
 pub mod standins;
 

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use procfs_core::FromRead;
 
+use super::metrics;
 use crate::metrics::{Labels, MetricSet};
 
 /// CPU settings and CFS statistics of a container's cgroup.
@@ -292,99 +293,63 @@ fn with(key: &Labels, extra: &[(&str, &str)]) -> Labels {
 
 /// `container_last_seen{key}`: `now`, for a container seen running in this collection.
 pub fn emit_last_seen(set: &mut MetricSet, key: &Labels, now: f64) {
-    set.gauge(
-        "container_last_seen",
-        "Last time a container was seen by the exporter",
-        key.clone(),
-        now,
-    );
+    set.put(&metrics::CONTAINER_LAST_SEEN, key.clone(), now);
 }
 
 /// cAdvisor's families of one container from `extra`.
 pub fn emit(set: &mut MetricSet, key: &Labels, extra: &Extra) {
     if let Some(c) = &extra.cpu {
         if c.period != 0 {
-            set.gauge(
-                "container_spec_cpu_period",
-                "CPU period of the container.",
+            set.put(
+                &metrics::CONTAINER_SPEC_CPU_PERIOD,
                 key.clone(),
                 c.period as f64,
             );
         }
         if c.quota != 0 {
-            set.gauge(
-                "container_spec_cpu_quota",
-                "CPU quota of the container.",
+            set.put(
+                &metrics::CONTAINER_SPEC_CPU_QUOTA,
                 key.clone(),
                 c.quota as f64,
             );
-            set.counter(
-                "container_cpu_cfs_periods_total",
-                "Number of elapsed enforcement period intervals.",
+            set.put(
+                &metrics::CONTAINER_CPU_CFS_PERIODS_TOTAL,
                 key.clone(),
                 c.periods as f64,
             );
-            set.counter(
-                "container_cpu_cfs_throttled_periods_total",
-                "Number of throttled period intervals.",
+            set.put(
+                &metrics::CONTAINER_CPU_CFS_THROTTLED_PERIODS_TOTAL,
                 key.clone(),
                 c.throttled_periods as f64,
             );
-            set.counter(
-                "container_cpu_cfs_throttled_seconds_total",
-                "Total time duration the container has been throttled.",
+            set.put(
+                &metrics::CONTAINER_CPU_CFS_THROTTLED_SECONDS_TOTAL,
                 key.clone(),
                 c.throttled_seconds,
             );
         }
-        set.gauge(
-            "container_spec_cpu_shares",
-            "CPU share of the container.",
+        set.put(
+            &metrics::CONTAINER_SPEC_CPU_SHARES,
             key.clone(),
             c.shares as f64,
         );
     }
     for (device, io) in &extra.io {
         let l = with(key, &[("device", device)]);
-        for (name, help, v) in [
-            (
-                "container_fs_reads_bytes_total",
-                "Cumulative count of bytes read",
-                io.read_bytes,
-            ),
-            (
-                "container_fs_writes_bytes_total",
-                "Cumulative count of bytes written",
-                io.write_bytes,
-            ),
-            (
-                "container_fs_reads_total",
-                "Cumulative count of reads completed",
-                io.reads,
-            ),
-            (
-                "container_fs_writes_total",
-                "Cumulative count of writes completed",
-                io.writes,
-            ),
+        for (desc, v) in [
+            (&metrics::CONTAINER_FS_READS_BYTES_TOTAL, io.read_bytes),
+            (&metrics::CONTAINER_FS_WRITES_BYTES_TOTAL, io.write_bytes),
+            (&metrics::CONTAINER_FS_READS_TOTAL, io.reads),
+            (&metrics::CONTAINER_FS_WRITES_TOTAL, io.writes),
         ] {
-            set.counter(name, help, l.clone(), v as f64);
+            set.put(desc, l.clone(), v as f64);
         }
     }
     for n in &extra.net {
         let l = with(key, &[("interface", &n.interface)]);
-        for (dir, vals) in [("receive", n.rx), ("transmit", n.tx)] {
-            for (what, v) in ["bytes", "packets", "errors", "packets_dropped"]
-                .iter()
-                .zip(vals)
-            {
-                set.counter(
-                    &format!("container_network_{dir}_{what}_total"),
-                    &format!("Cumulative count of {what} {dir}d"),
-                    l.clone(),
-                    v as f64,
-                );
-            }
+        let values = n.rx.iter().chain(&n.tx);
+        for (desc, v) in metrics::CONTAINER_NETWORK.iter().zip(values) {
+            set.put(desc, l.clone(), *v as f64);
         }
     }
 }

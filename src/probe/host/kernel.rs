@@ -7,6 +7,7 @@
 use std::ffi::CStr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::metrics;
 use crate::metrics::{MetricSet, labels};
 
 /// Adds `node_uname_info`, `node_time_seconds`, `node_time_zone_offset_seconds` and the
@@ -32,16 +33,10 @@ pub fn collect(set: &mut MetricSet) {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
-    set.gauge(
-        "node_time_seconds",
-        "System time in seconds since epoch (1970).",
-        vec![],
-        now.as_secs_f64(),
-    );
+    set.put(&metrics::NODE_TIME_SECONDS, vec![], now.as_secs_f64());
     if let Some((zone, offset)) = local_zone(now.as_secs() as i64) {
-        set.gauge(
-            "node_time_zone_offset_seconds",
-            "System time zone offset in seconds.",
+        set.put(
+            &metrics::NODE_TIME_ZONE_OFFSET_SECONDS,
             labels([("time_zone", &zone)]),
             offset as f64,
         );
@@ -71,9 +66,8 @@ pub struct Uname {
 
 /// `node_uname_info` with node_exporter's six labels.
 pub fn uname_metric(u: &Uname, set: &mut MetricSet) {
-    set.gauge(
-        "node_uname_info",
-        "Labeled system information as provided by the uname system call.",
+    set.put(
+        &metrics::NODE_UNAME_INFO,
         labels([
             ("domainname", &u.domainname),
             ("machine", &u.machine),
@@ -185,98 +179,51 @@ pub fn timex_metrics(t: &Timex, set: &mut MetricSet) {
     let div = if t.status & STA_NANO != 0 { 1e9 } else { MICRO };
     let gauges = [
         (
-            "node_timex_sync_status",
-            "Is clock synchronized to a reliable server (1 = yes, 0 = no).",
+            &metrics::NODE_TIMEX_SYNC_STATUS,
             if t.status & STA_UNSYNC == 0 { 1.0 } else { 0.0 },
         ),
+        (&metrics::NODE_TIMEX_OFFSET_SECONDS, t.offset as f64 / div),
         (
-            "node_timex_offset_seconds",
-            "Time offset in between local system and reference clock.",
-            t.offset as f64 / div,
-        ),
-        (
-            "node_timex_frequency_adjustment_ratio",
-            "Local clock frequency adjustment.",
+            &metrics::NODE_TIMEX_FREQUENCY_ADJUSTMENT_RATIO,
             1.0 + t.freq as f64 / PPM16,
         ),
         (
-            "node_timex_maxerror_seconds",
-            "Maximum error in seconds.",
+            &metrics::NODE_TIMEX_MAXERROR_SECONDS,
             t.maxerror as f64 / MICRO,
         ),
         (
-            "node_timex_estimated_error_seconds",
-            "Estimated error in seconds.",
+            &metrics::NODE_TIMEX_ESTIMATED_ERROR_SECONDS,
             t.esterror as f64 / MICRO,
         ),
+        (&metrics::NODE_TIMEX_STATUS, t.status as f64),
+        (&metrics::NODE_TIMEX_LOOP_TIME_CONSTANT, t.constant as f64),
+        (&metrics::NODE_TIMEX_TICK_SECONDS, t.tick as f64 / MICRO),
         (
-            "node_timex_status",
-            "Value of the status array bits.",
-            t.status as f64,
-        ),
-        (
-            "node_timex_loop_time_constant",
-            "Phase-locked loop time constant.",
-            t.constant as f64,
-        ),
-        (
-            "node_timex_tick_seconds",
-            "Seconds between clock ticks.",
-            t.tick as f64 / MICRO,
-        ),
-        (
-            "node_timex_pps_frequency_hertz",
-            "Pulse per second frequency.",
+            &metrics::NODE_TIMEX_PPS_FREQUENCY_HERTZ,
             t.ppsfreq as f64 / PPM16,
         ),
         (
-            "node_timex_pps_jitter_seconds",
-            "Pulse per second jitter.",
+            &metrics::NODE_TIMEX_PPS_JITTER_SECONDS,
             t.jitter as f64 / div,
         ),
+        (&metrics::NODE_TIMEX_PPS_SHIFT_SECONDS, t.shift as f64),
         (
-            "node_timex_pps_shift_seconds",
-            "Pulse per second interval duration.",
-            t.shift as f64,
-        ),
-        (
-            "node_timex_pps_stability_hertz",
-            "Pulse per second stability, average of recent frequency changes.",
+            &metrics::NODE_TIMEX_PPS_STABILITY_HERTZ,
             t.stabil as f64 / PPM16,
         ),
-        (
-            "node_timex_tai_offset_seconds",
-            "International Atomic Time (TAI) offset.",
-            t.tai as f64,
-        ),
+        (&metrics::NODE_TIMEX_TAI_OFFSET_SECONDS, t.tai as f64),
     ];
-    for (name, help, v) in gauges {
-        set.gauge(name, help, vec![], v);
+    for (desc, v) in gauges {
+        set.put(desc, vec![], v);
     }
     let counters = [
-        (
-            "node_timex_pps_jitter_total",
-            "Pulse per second count of jitter limit exceeded events.",
-            t.jitcnt,
-        ),
-        (
-            "node_timex_pps_calibration_total",
-            "Pulse per second count of calibration intervals.",
-            t.calcnt,
-        ),
-        (
-            "node_timex_pps_error_total",
-            "Pulse per second count of calibration errors.",
-            t.errcnt,
-        ),
-        (
-            "node_timex_pps_stability_exceeded_total",
-            "Pulse per second count of stability limit exceeded events.",
-            t.stbcnt,
-        ),
+        (&metrics::NODE_TIMEX_PPS_JITTER_TOTAL, t.jitcnt),
+        (&metrics::NODE_TIMEX_PPS_CALIBRATION_TOTAL, t.calcnt),
+        (&metrics::NODE_TIMEX_PPS_ERROR_TOTAL, t.errcnt),
+        (&metrics::NODE_TIMEX_PPS_STABILITY_EXCEEDED_TOTAL, t.stbcnt),
     ];
-    for (name, help, v) in counters {
-        set.counter(name, help, vec![], v as f64);
+    for (desc, v) in counters {
+        set.put(desc, vec![], v as f64);
     }
 }
 

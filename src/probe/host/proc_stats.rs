@@ -11,7 +11,8 @@ use std::path::Path;
 
 use procfs_core::FromRead;
 
-use crate::metrics::{MetricSet, labels};
+use super::metrics;
+use crate::metrics::{Desc, MetricSet, labels};
 use crate::probe::ProbeError;
 
 /// Device filters of the netdev and diskstats families.
@@ -50,28 +51,13 @@ pub fn collect(procfs: &Path, filters: Filters<'_>, set: &mut MetricSet) {
     });
     run("sys/fs/file-nr", &parse_filefd);
     run("sys/kernel/random/entropy_avail", &|t, s| {
-        single(
-            t,
-            "node_entropy_available_bits",
-            "Bits of available entropy.",
-            s,
-        )
+        single(t, &metrics::NODE_ENTROPY_AVAILABLE_BITS, s)
     });
     run("sys/net/netfilter/nf_conntrack_count", &|t, s| {
-        single(
-            t,
-            "node_nf_conntrack_entries",
-            "Number of currently allocated flow entries for connection tracking.",
-            s,
-        )
+        single(t, &metrics::NODE_NF_CONNTRACK_ENTRIES, s)
     });
     run("sys/net/netfilter/nf_conntrack_max", &|t, s| {
-        single(
-            t,
-            "node_nf_conntrack_entries_limit",
-            "Maximum size of connection tracking table.",
-            s,
-        )
+        single(t, &metrics::NODE_NF_CONNTRACK_ENTRIES_LIMIT, s)
     });
     for resource in ["cpu", "io", "memory"] {
         run(&format!("pressure/{resource}"), &|t, s| {
@@ -89,8 +75,8 @@ fn number(s: &str, what: &str) -> Result<f64, ProbeError> {
     s.trim().parse().map_err(|_| malformed(what))
 }
 
-fn single(text: &str, name: &str, help: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
-    set.gauge(name, help, vec![], number(text, name)?);
+fn single(text: &str, desc: &Desc, set: &mut MetricSet) -> Result<(), ProbeError> {
+    set.put(desc, vec![], number(text, desc.name)?);
     Ok(())
 }
 
@@ -105,52 +91,26 @@ pub fn parse_stat_counters(text: &str, set: &mut MetricSet) -> Result<(), ProbeE
     };
     let ks = <procfs_core::KernelStats as procfs_core::FromReadSI>::from_read(text.as_bytes(), &si)
         .map_err(|e| ProbeError::Protocol(format!("/proc/stat: {e}")))?;
-    set.gauge(
-        "node_boot_time_seconds",
-        "Node boot time, in unixtime.",
-        vec![],
-        ks.btime as f64,
-    );
-    set.counter(
-        "node_context_switches_total",
-        "Total number of context switches.",
+    set.put(&metrics::NODE_BOOT_TIME_SECONDS, vec![], ks.btime as f64);
+    set.put(
+        &metrics::NODE_CONTEXT_SWITCHES_TOTAL,
         vec![],
         ks.ctxt as f64,
     );
-    set.counter(
-        "node_forks_total",
-        "Total number of forks.",
-        vec![],
-        ks.processes as f64,
-    );
+    set.put(&metrics::NODE_FORKS_TOTAL, vec![], ks.processes as f64);
     // KernelStats leaves out the interrupt line; its first number is the total.
     if let Some(total) = text
         .lines()
         .find_map(|l| l.strip_prefix("intr "))
         .and_then(|rest| rest.split_whitespace().next())
     {
-        set.counter(
-            "node_intr_total",
-            "Total number of interrupts serviced.",
-            vec![],
-            number(total, "intr")?,
-        );
+        set.put(&metrics::NODE_INTR_TOTAL, vec![], number(total, "intr")?);
     }
     if let Some(v) = ks.procs_running {
-        set.gauge(
-            "node_procs_running",
-            "Number of processes in runnable state.",
-            vec![],
-            v as f64,
-        );
+        set.put(&metrics::NODE_PROCS_RUNNING, vec![], v as f64);
     }
     if let Some(v) = ks.procs_blocked {
-        set.gauge(
-            "node_procs_blocked",
-            "Number of processes blocked waiting for I/O to complete.",
-            vec![],
-            v as f64,
-        );
+        set.put(&metrics::NODE_PROCS_BLOCKED, vec![], v as f64);
     }
     Ok(())
 }
@@ -228,31 +188,26 @@ pub fn parse_netdev(
     let mut devs: Vec<_> = devs.0.into_values().collect();
     devs.sort_by(|a, b| a.name.cmp(&b.name));
     for d in devs.iter().filter(|d| !exclude.is_match(&d.name)) {
-        let rows = [
-            ("receive", "bytes", d.recv_bytes),
-            ("receive", "packets", d.recv_packets),
-            ("receive", "errs", d.recv_errs),
-            ("receive", "drop", d.recv_drop),
-            ("receive", "fifo", d.recv_fifo),
-            ("receive", "frame", d.recv_frame),
-            ("receive", "compressed", d.recv_compressed),
-            ("receive", "multicast", d.recv_multicast),
-            ("transmit", "bytes", d.sent_bytes),
-            ("transmit", "packets", d.sent_packets),
-            ("transmit", "errs", d.sent_errs),
-            ("transmit", "drop", d.sent_drop),
-            ("transmit", "fifo", d.sent_fifo),
-            ("transmit", "colls", d.sent_colls),
-            ("transmit", "carrier", d.sent_carrier),
-            ("transmit", "compressed", d.sent_compressed),
+        let values = [
+            d.recv_bytes,
+            d.recv_packets,
+            d.recv_errs,
+            d.recv_drop,
+            d.recv_fifo,
+            d.recv_frame,
+            d.recv_compressed,
+            d.recv_multicast,
+            d.sent_bytes,
+            d.sent_packets,
+            d.sent_errs,
+            d.sent_drop,
+            d.sent_fifo,
+            d.sent_colls,
+            d.sent_carrier,
+            d.sent_compressed,
         ];
-        for (dir, field, v) in rows {
-            set.counter(
-                &format!("node_network_{dir}_{field}_total"),
-                &format!("Network device statistic {dir}_{field}."),
-                labels([("device", &d.name)]),
-                v as f64,
-            );
+        for (desc, v) in metrics::NETDEV.iter().zip(values) {
+            set.put(desc, labels([("device", &d.name)]), v as f64);
         }
     }
     Ok(())
@@ -274,66 +229,42 @@ pub fn parse_diskstats(
         let l = || labels([("device", &d.name)]);
         let ms = |v: u64| v as f64 / 1000.0;
         let counters = [
+            (&metrics::NODE_DISK_READS_COMPLETED_TOTAL, d.reads as f64),
+            (&metrics::NODE_DISK_READS_MERGED_TOTAL, d.merged as f64),
             (
-                "node_disk_reads_completed_total",
-                "The total number of reads completed successfully.",
-                d.reads as f64,
-            ),
-            (
-                "node_disk_reads_merged_total",
-                "The total number of reads merged.",
-                d.merged as f64,
-            ),
-            (
-                "node_disk_read_bytes_total",
-                "The total number of bytes read successfully.",
+                &metrics::NODE_DISK_READ_BYTES_TOTAL,
                 d.sectors_read as f64 * SECTOR_BYTES,
             ),
             (
-                "node_disk_read_time_seconds_total",
-                "The total number of seconds spent by all reads.",
+                &metrics::NODE_DISK_READ_TIME_SECONDS_TOTAL,
                 ms(d.time_reading),
             ),
+            (&metrics::NODE_DISK_WRITES_COMPLETED_TOTAL, d.writes as f64),
             (
-                "node_disk_writes_completed_total",
-                "The total number of writes completed successfully.",
-                d.writes as f64,
-            ),
-            (
-                "node_disk_writes_merged_total",
-                "The number of writes merged.",
+                &metrics::NODE_DISK_WRITES_MERGED_TOTAL,
                 d.writes_merged as f64,
             ),
             (
-                "node_disk_written_bytes_total",
-                "The total number of bytes written successfully.",
+                &metrics::NODE_DISK_WRITTEN_BYTES_TOTAL,
                 d.sectors_written as f64 * SECTOR_BYTES,
             ),
             (
-                "node_disk_write_time_seconds_total",
-                "This is the total number of seconds spent by all writes.",
+                &metrics::NODE_DISK_WRITE_TIME_SECONDS_TOTAL,
                 ms(d.time_writing),
             ),
             (
-                "node_disk_io_time_seconds_total",
-                "Total seconds spent doing I/Os.",
+                &metrics::NODE_DISK_IO_TIME_SECONDS_TOTAL,
                 ms(d.time_in_progress),
             ),
             (
-                "node_disk_io_time_weighted_seconds_total",
-                "The weighted # of seconds spent doing I/Os.",
+                &metrics::NODE_DISK_IO_TIME_WEIGHTED_SECONDS_TOTAL,
                 ms(d.weighted_time_in_progress),
             ),
         ];
-        for (name, help, v) in counters {
-            set.counter(name, help, l(), v);
+        for (desc, v) in counters {
+            set.put(desc, l(), v);
         }
-        set.gauge(
-            "node_disk_io_now",
-            "The number of I/Os currently in progress.",
-            l(),
-            d.in_progress as f64,
-        );
+        set.put(&metrics::NODE_DISK_IO_NOW, l(), d.in_progress as f64);
         // Kernel 4.18+ adds discards, 5.5+ flushes.
         if let (Some(n), Some(m), Some(s), Some(t)) = (
             d.discards,
@@ -341,41 +272,15 @@ pub fn parse_diskstats(
             d.sectors_discarded,
             d.time_discarding,
         ) {
-            set.counter(
-                "node_disk_discards_completed_total",
-                "The total number of discards completed successfully.",
-                l(),
-                n as f64,
-            );
-            set.counter(
-                "node_disk_discards_merged_total",
-                "The total number of discards merged.",
-                l(),
-                m as f64,
-            );
-            set.counter(
-                "node_disk_discarded_sectors_total",
-                "The total number of sectors discarded successfully.",
-                l(),
-                s as f64,
-            );
-            set.counter(
-                "node_disk_discard_time_seconds_total",
-                "This is the total number of seconds spent by all discards.",
-                l(),
-                ms(t),
-            );
+            set.put(&metrics::NODE_DISK_DISCARDS_COMPLETED_TOTAL, l(), n as f64);
+            set.put(&metrics::NODE_DISK_DISCARDS_MERGED_TOTAL, l(), m as f64);
+            set.put(&metrics::NODE_DISK_DISCARDED_SECTORS_TOTAL, l(), s as f64);
+            set.put(&metrics::NODE_DISK_DISCARD_TIME_SECONDS_TOTAL, l(), ms(t));
         }
         if let (Some(n), Some(t)) = (d.flushes, d.time_flushing) {
-            set.counter(
-                "node_disk_flush_requests_total",
-                "The total number of flush requests completed successfully",
-                l(),
-                n as f64,
-            );
-            set.counter(
-                "node_disk_flush_requests_time_seconds_total",
-                "This is the total number of seconds spent by all flush requests.",
+            set.put(&metrics::NODE_DISK_FLUSH_REQUESTS_TOTAL, l(), n as f64);
+            set.put(
+                &metrics::NODE_DISK_FLUSH_REQUESTS_TIME_SECONDS_TOTAL,
                 l(),
                 ms(t),
             );
@@ -390,15 +295,13 @@ pub fn parse_filefd(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
     let [allocated, _, maximum] = f[..] else {
         return Err(malformed("file-nr"));
     };
-    set.gauge(
-        "node_filefd_allocated",
-        "File descriptor statistics: allocated.",
+    set.put(
+        &metrics::NODE_FILEFD_ALLOCATED,
         vec![],
         number(allocated, "file-nr")?,
     );
-    set.gauge(
-        "node_filefd_maximum",
-        "File descriptor statistics: maximum.",
+    set.put(
+        &metrics::NODE_FILEFD_MAXIMUM,
         vec![],
         number(maximum, "file-nr")?,
     );
@@ -413,33 +316,28 @@ pub fn parse_pressure(resource: &str, text: &str, set: &mut MetricSet) -> Result
             .map_err(|e| ProbeError::Protocol(format!("pressure/{resource}: {e}")))?;
         let secs = rec.total as f64 / 1e6;
         match (resource, &line[..4]) {
-            ("cpu", "some") => set.counter(
-                "node_pressure_cpu_waiting_seconds_total",
-                "Total time in seconds that processes have waited for CPU time",
+            ("cpu", "some") => set.put(
+                &metrics::NODE_PRESSURE_CPU_WAITING_SECONDS_TOTAL,
                 vec![],
                 secs,
             ),
-            ("io", "some") => set.counter(
-                "node_pressure_io_waiting_seconds_total",
-                "Total time in seconds that processes have waited due to IO congestion",
+            ("io", "some") => set.put(
+                &metrics::NODE_PRESSURE_IO_WAITING_SECONDS_TOTAL,
                 vec![],
                 secs,
             ),
-            ("io", "full") => set.counter(
-                "node_pressure_io_stalled_seconds_total",
-                "Total time in seconds no process could make progress due to IO congestion",
+            ("io", "full") => set.put(
+                &metrics::NODE_PRESSURE_IO_STALLED_SECONDS_TOTAL,
                 vec![],
                 secs,
             ),
-            ("memory", "some") => set.counter(
-                "node_pressure_memory_waiting_seconds_total",
-                "Total time in seconds that processes have waited for memory",
+            ("memory", "some") => set.put(
+                &metrics::NODE_PRESSURE_MEMORY_WAITING_SECONDS_TOTAL,
                 vec![],
                 secs,
             ),
-            ("memory", "full") => set.counter(
-                "node_pressure_memory_stalled_seconds_total",
-                "Total time in seconds no process could make progress due to memory congestion",
+            ("memory", "full") => set.put(
+                &metrics::NODE_PRESSURE_MEMORY_STALLED_SECONDS_TOTAL,
                 vec![],
                 secs,
             ),
@@ -551,9 +449,8 @@ pub fn parse_mdstat_devices(text: &str) -> Result<Vec<MdDevice>, ProbeError> {
 pub fn parse_mdstat(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
     for md in parse_mdstat_devices(text)? {
         let dev = md.name.as_str();
-        set.gauge(
-            "node_md_disks_required",
-            "Total number of disks of device.",
+        set.put(
+            &metrics::NODE_MD_DISKS_REQUIRED,
             labels([("device", dev)]),
             md.total as f64,
         );
@@ -562,9 +459,8 @@ pub fn parse_mdstat(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
             ("failed", md.failed),
             ("spare", md.spare),
         ] {
-            set.gauge(
-                "node_md_disks",
-                "Number of active/failed/spare disks of device.",
+            set.put(
+                &metrics::NODE_MD_DISKS,
                 labels([("device", dev), ("state", state)]),
                 v as f64,
             );
@@ -576,22 +472,19 @@ pub fn parse_mdstat(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
             ("resync", "resyncing"),
             ("check", "checking"),
         ] {
-            set.gauge(
-                "node_md_state",
-                "Indicates the state of md-device.",
+            set.put(
+                &metrics::NODE_MD_STATE,
                 labels([("device", dev), ("state", state)]),
                 if md.state == is { 1.0 } else { 0.0 },
             );
         }
-        set.gauge(
-            "node_md_blocks",
-            "Total number of blocks on device.",
+        set.put(
+            &metrics::NODE_MD_BLOCKS,
             labels([("device", dev)]),
             md.blocks as f64,
         );
-        set.gauge(
-            "node_md_blocks_synced",
-            "Number of blocks synced on device.",
+        set.put(
+            &metrics::NODE_MD_BLOCKS_SYNCED,
             labels([("device", dev)]),
             md.synced as f64,
         );

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::metrics;
 use crate::config::Pattern;
 use crate::metrics::{MetricSet, labels};
 
@@ -77,9 +78,8 @@ fn netclass(dir: &Path, exclude: &Pattern, set: &mut MetricSet) {
 /// (operstate is `up`) and `node_network_speed_bytes` (Mbit/s × 125000).
 pub fn net_iface_metrics(i: &NetIface, set: &mut MetricSet) {
     let dev = i.device.as_str();
-    set.gauge(
-        "node_network_up",
-        "Value is 1 if operstate is 'up', 0 otherwise.",
+    set.put(
+        &metrics::NODE_NETWORK_UP,
         labels([("device", dev)]),
         if i.operstate.as_deref() == Some("up") {
             1.0
@@ -88,9 +88,8 @@ pub fn net_iface_metrics(i: &NetIface, set: &mut MetricSet) {
         },
     );
     if let Some(v) = i.speed {
-        set.gauge(
-            "node_network_speed_bytes",
-            "Network device property: speed_bytes",
+        set.put(
+            &metrics::NODE_NETWORK_SPEED_BYTES,
             labels([("device", dev)]),
             v as f64 * 125000.0,
         );
@@ -231,9 +230,8 @@ fn hwmon(dir: &Path, set: &mut MetricSet) {
 /// fans in rpm, voltages in volts, currents in amps, power in watts, labels and chip names.
 pub fn hwmon_metrics(chip: &str, chip_name: Option<&str>, data: &HwmonData, set: &mut MetricSet) {
     if let Some(n) = chip_name.filter(|n| !n.is_empty()) {
-        set.gauge(
-            "node_hwmon_chip_names",
-            "Annotation metric for human-readable chip names",
+        set.put(
+            &metrics::NODE_HWMON_CHIP_NAMES,
             labels([("chip", chip), ("chip_name", n)]),
             1.0,
         );
@@ -244,9 +242,8 @@ pub fn hwmon_metrics(chip: &str, chip_name: Option<&str>, data: &HwmonData, set:
         };
         let l = labels([("chip", chip), ("sensor", sensor)]);
         if let Some(label) = props.get("label") {
-            set.gauge(
-                "node_hwmon_sensor_label",
-                "Label for given chip and sensor",
+            set.put(
+                &metrics::NODE_HWMON_SENSOR_LABEL,
                 labels([("chip", chip), ("sensor", sensor), ("label", label)]),
                 1.0,
             );
@@ -254,9 +251,8 @@ pub fn hwmon_metrics(chip: &str, chip_name: Option<&str>, data: &HwmonData, set:
         let plain = props.get("").and_then(|v| v.trim().parse::<f64>().ok());
         match ty {
             "beep_enable" => {
-                set.gauge(
-                    "node_hwmon_beep_enabled",
-                    "Hardware beep enabled",
+                set.put(
+                    &metrics::NODE_HWMON_BEEP_ENABLED,
                     l,
                     if props.get("").map(|s| s.trim()) == Some("1") {
                         1.0
@@ -268,23 +264,13 @@ pub fn hwmon_metrics(chip: &str, chip_name: Option<&str>, data: &HwmonData, set:
             }
             "vrm" => {
                 if let Some(v) = plain {
-                    set.gauge(
-                        "node_hwmon_voltage_regulator_version",
-                        "Hardware voltage regulator",
-                        l,
-                        v,
-                    );
+                    set.put(&metrics::NODE_HWMON_VOLTAGE_REGULATOR_VERSION, l, v);
                 }
                 continue;
             }
             "update_interval" => {
                 if let Some(v) = plain {
-                    set.gauge(
-                        "node_hwmon_update_interval_seconds",
-                        "Hardware monitor update interval",
-                        l,
-                        v * 0.001,
-                    );
+                    set.put(&metrics::NODE_HWMON_UPDATE_INTERVAL_SECONDS, l, v * 0.001);
                 }
                 continue;
             }
@@ -402,15 +388,13 @@ fn bonding(net: &Path, set: &mut MetricSet) {
 
 /// The two bonding gauges of one master.
 pub fn bonding_metrics(master: &str, slaves: usize, active: usize, set: &mut MetricSet) {
-    set.gauge(
-        "node_bonding_slaves",
-        "Number of configured slaves per bonding interface.",
+    set.put(
+        &metrics::NODE_BONDING_SLAVES,
         labels([("master", master)]),
         slaves as f64,
     );
-    set.gauge(
-        "node_bonding_active",
-        "Number of active slaves per bonding interface.",
+    set.put(
+        &metrics::NODE_BONDING_ACTIVE,
         labels([("master", master)]),
         active as f64,
     );
@@ -429,17 +413,11 @@ fn edac(mc: &Path, set: &mut MetricSet) {
         let count = |p: &Path| attr(p).and_then(|s| s.trim().parse::<f64>().ok());
         let cl = labels([("controller", controller)]);
         if let Some(v) = count(&d.join("ce_count")) {
-            set.counter(
-                "node_edac_correctable_errors_total",
-                "Total correctable memory errors.",
-                cl.clone(),
-                v,
-            );
+            set.put(&metrics::NODE_EDAC_CORRECTABLE_ERRORS_TOTAL, cl.clone(), v);
         }
         if let Some(v) = count(&d.join("ue_count")) {
-            set.counter(
-                "node_edac_uncorrectable_errors_total",
-                "Total uncorrectable memory errors.",
+            set.put(
+                &metrics::NODE_EDAC_UNCORRECTABLE_ERRORS_TOTAL,
                 cl.clone(),
                 v,
             );
@@ -464,20 +442,14 @@ fn edac(mc: &Path, set: &mut MetricSet) {
         for (row, ce, ue) in csrows {
             let l = labels([("controller", controller), ("csrow", &row)]);
             if let Some(v) = count(&ce) {
-                set.counter(
-                    "node_edac_csrow_correctable_errors_total",
-                    "Total correctable memory errors for this csrow.",
+                set.put(
+                    &metrics::NODE_EDAC_CSROW_CORRECTABLE_ERRORS_TOTAL,
                     l.clone(),
                     v,
                 );
             }
             if let Some(v) = count(&ue) {
-                set.counter(
-                    "node_edac_csrow_uncorrectable_errors_total",
-                    "Total uncorrectable memory errors for this csrow.",
-                    l,
-                    v,
-                );
+                set.put(&metrics::NODE_EDAC_CSROW_UNCORRECTABLE_ERRORS_TOTAL, l, v);
             }
         }
     }

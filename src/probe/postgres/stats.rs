@@ -14,22 +14,8 @@ use serde_json::Value;
 
 use crate::metrics::{MetricSet, labels};
 
-use super::Rows;
 use super::parse::{cell, number};
-
-/// The settings served as `pg_settings_<name>` (postgres_mixin, awesome-prometheus-alerts),
-/// besides the two the main query reads.
-pub const SETTINGS: [&str; 9] = [
-    "autovacuum_vacuum_scale_factor",
-    "autovacuum_vacuum_threshold",
-    "autovacuum_analyze_scale_factor",
-    "autovacuum_analyze_threshold",
-    "autovacuum_max_workers",
-    "max_locks_per_transaction",
-    "max_prepared_transactions",
-    "max_wal_senders",
-    "max_replication_slots",
-];
+use super::{Rows, metrics};
 
 /// Lock modes of `pg_locks_count`, zero-filled per database as postgres_exporter does.
 const LOCK_MODES: [&str; 9] = [
@@ -54,9 +40,9 @@ pub fn sql(version: u32, max_tables: usize) -> String {
         .map(|m| format!("('{m}')"))
         .collect::<Vec<_>>()
         .join(", ");
-    let settings = SETTINGS
+    let settings = metrics::SETTINGS
         .iter()
-        .map(|s| format!("'{s}'"))
+        .map(|(s, _)| format!("'{s}'"))
         .collect::<Vec<_>>()
         .join(", ");
     let checkpointer = if version >= 170000 {
@@ -100,70 +86,6 @@ SELECT current_database(), schemaname, relname, seq_scan, seq_tup_read, \
 /// Number of result sets [`sql`] returns.
 pub const RESULT_SETS: usize = 8;
 
-/// pg_stat_database columns: (column, metric suffix, scale). postgres_exporter's counters have
-/// no `_total` suffix; they are gauges here (this exporter's counters always end in `_total`).
-const DATABASE: [(&str, &str, f64); 16] = [
-    ("numbackends", "numbackends", 1.0),
-    ("xact_commit", "xact_commit", 1.0),
-    ("xact_rollback", "xact_rollback", 1.0),
-    ("blks_read", "blks_read", 1.0),
-    ("blks_hit", "blks_hit", 1.0),
-    ("tup_returned", "tup_returned", 1.0),
-    ("tup_fetched", "tup_fetched", 1.0),
-    ("tup_inserted", "tup_inserted", 1.0),
-    ("tup_updated", "tup_updated", 1.0),
-    ("tup_deleted", "tup_deleted", 1.0),
-    ("conflicts", "conflicts", 1.0),
-    ("temp_files", "temp_files", 1.0),
-    ("temp_bytes", "temp_bytes", 1.0),
-    ("deadlocks", "deadlocks", 1.0),
-    ("blk_read_time", "blk_read_time", 1.0),
-    ("blk_write_time", "blk_write_time", 1.0),
-];
-
-/// pg_stat_bgwriter (and, from 17, pg_stat_checkpointer) columns → `pg_stat_bgwriter_<name>`.
-const BGWRITER: [(&str, &str); 16] = [
-    ("checkpoints_timed", "checkpoints_timed_total"),
-    ("num_timed", "checkpoints_timed_total"),
-    ("checkpoints_req", "checkpoints_req_total"),
-    ("num_requested", "checkpoints_req_total"),
-    ("checkpoint_write_time", "checkpoint_write_time_total"),
-    ("write_time", "checkpoint_write_time_total"),
-    ("checkpoint_sync_time", "checkpoint_sync_time_total"),
-    ("sync_time", "checkpoint_sync_time_total"),
-    ("buffers_checkpoint", "buffers_checkpoint_total"),
-    ("buffers_written", "buffers_checkpoint_total"),
-    ("buffers_clean", "buffers_clean_total"),
-    ("maxwritten_clean", "maxwritten_clean_total"),
-    ("buffers_backend", "buffers_backend_total"),
-    ("buffers_backend_fsync", "buffers_backend_fsync_total"),
-    ("buffers_alloc", "buffers_alloc_total"),
-    ("stats_reset", "stats_reset_total"),
-];
-
-/// pg_stat_user_tables columns 3.. of [`sql`]'s last statement → (metric suffix, counter).
-const TABLES: [(&str, bool); 19] = [
-    ("seq_scan", true),
-    ("seq_tup_read", true),
-    ("idx_scan", true),
-    ("idx_tup_fetch", true),
-    ("n_tup_ins", true),
-    ("n_tup_upd", true),
-    ("n_tup_del", true),
-    ("n_tup_hot_upd", true),
-    ("n_live_tup", false),
-    ("n_dead_tup", false),
-    ("n_mod_since_analyze", false),
-    ("last_vacuum", false),
-    ("last_autovacuum", false),
-    ("last_analyze", false),
-    ("last_autoanalyze", false),
-    ("vacuum_count", true),
-    ("autovacuum_count", true),
-    ("analyze_count", true),
-    ("autoanalyze_count", true),
-];
-
 fn json(row: &[Option<String>]) -> Result<serde_json::Map<String, Value>, String> {
     match serde_json::from_str::<Value>(cell(row, 0)?) {
         Ok(Value::Object(m)) => Ok(m),
@@ -187,33 +109,24 @@ pub fn build(sets: &[Rows], set: &mut MetricSet) -> Result<u32, String> {
     // Server facts.
     let row = sets[0].first().ok_or("no server row")?;
     let version = cell(row, 0)?.trim().parse::<u32>().unwrap_or(0);
-    set.gauge(
-        "pg_postmaster_start_time_seconds",
-        "Time at which postmaster started",
+    set.put(
+        &metrics::PG_POSTMASTER_START_TIME_SECONDS,
         vec![],
         number(cell(row, 1)?)?,
     );
-    set.gauge(
-        "pg_replication_is_replica",
-        "Indicates if the server is a replica",
+    set.put(
+        &metrics::PG_REPLICATION_IS_REPLICA,
         vec![],
         number(cell(row, 2)?)?,
     );
-    set.gauge(
-        "pg_replication_lag_seconds",
-        "Replication lag behind master in seconds",
+    set.put(
+        &metrics::PG_REPLICATION_LAG_SECONDS,
         vec![],
         number(cell(row, 3)?)?,
     );
-    set.gauge(
-        "pg_replication_lag",
-        "Replication lag behind master in seconds (postgres_exporter's queries.yaml name)",
-        vec![],
-        number(cell(row, 4)?)?,
-    );
-    set.gauge(
-        "pg_replication_last_replay_seconds",
-        "Age of last replay in seconds",
+    set.put(&metrics::PG_REPLICATION_LAG, vec![], number(cell(row, 4)?)?);
+    set.put(
+        &metrics::PG_REPLICATION_LAST_REPLAY_SECONDS,
         vec![],
         number(cell(row, 5)?)?,
     );
@@ -226,52 +139,35 @@ pub fn build(sets: &[Rows], set: &mut MetricSet) -> Result<u32, String> {
             _ => String::new(),
         };
         let l = labels([("datid", &s("datid")), ("datname", &s("datname"))]);
-        for (col, suffix, scale) in DATABASE {
-            if let Some(v) = m.get(col).and_then(json_number) {
-                set.gauge(
-                    &format!("pg_stat_database_{suffix}"),
-                    &format!("pg_stat_database column {col}."),
-                    l.clone(),
-                    v * scale,
-                );
+        for (col, desc) in &metrics::STAT_DATABASE {
+            if let Some(v) = m.get(*col).and_then(json_number) {
+                set.put(desc, l.clone(), v);
             }
         }
         if let Some(v) = m.get("active_time").and_then(json_number) {
-            set.counter(
-                "pg_stat_database_active_time_seconds_total",
-                "Time spent executing SQL statements in this database, in seconds",
+            set.put(
+                &metrics::PG_STAT_DATABASE_ACTIVE_TIME_SECONDS_TOTAL,
                 l.clone(),
                 v / 1000.0,
             );
         }
         if let Some(v) = m.get("stats_reset").and_then(json_number) {
-            set.gauge(
-                "pg_stat_database_stats_reset",
-                "Time at which these statistics were last reset",
-                l.clone(),
-                v,
-            );
+            set.put(&metrics::PG_STAT_DATABASE_STATS_RESET, l.clone(), v);
         }
     }
     // pg_stat_bgwriter, pg_stat_checkpointer.
     for row in sets[2].iter().chain(sets[3].iter()) {
         let m = json(row)?;
-        for (col, name) in BGWRITER {
-            if let Some(v) = m.get(col).and_then(json_number) {
-                set.counter(
-                    &format!("pg_stat_bgwriter_{name}"),
-                    &format!("pg_stat_bgwriter column {col}."),
-                    vec![],
-                    v,
-                );
+        for (col, desc) in &metrics::STAT_BGWRITER {
+            if let Some(v) = m.get(*col).and_then(json_number) {
+                set.put(desc, vec![], v);
             }
         }
     }
     // Locks.
     for row in &sets[4] {
-        set.gauge(
-            "pg_locks_count",
-            "Number of locks",
+        set.put(
+            &metrics::PG_LOCKS_COUNT,
             labels([("datname", cell(row, 0)?), ("mode", cell(row, 1)?)]),
             number(cell(row, 2)?)?,
         );
@@ -284,18 +180,15 @@ pub fn build(sets: &[Rows], set: &mut MetricSet) -> Result<u32, String> {
             ("bool", _) => 0.0,
             _ => number(raw)?,
         };
-        set.gauge(
-            &format!("pg_settings_{name}"),
-            &format!("Server setting {name}."),
-            vec![],
-            v,
-        );
+        // The statement selects only these settings.
+        if let Some((_, desc)) = metrics::SETTINGS.iter().find(|(n, _)| *n == name) {
+            set.put(desc, vec![], v);
+        }
     }
     // Replication slots.
     for row in &sets[6] {
-        set.gauge(
-            "pg_replication_slots_active",
-            "Whether the replication slot is active",
+        set.put(
+            &metrics::PG_REPLICATION_SLOTS_ACTIVE,
             labels([
                 ("slot_name", cell(row, 0)?),
                 ("slot_type", cell(row, 1)?),
@@ -312,20 +205,13 @@ pub fn build(sets: &[Rows], set: &mut MetricSet) -> Result<u32, String> {
             ("schemaname", cell(row, 1)?),
             ("relname", cell(row, 2)?),
         ]);
-        for (i, (suffix, _counter)) in TABLES.iter().enumerate() {
-            // postgres_exporter's counters here have no `_total`: gauges in this exporter.
-            set.gauge(
-                &format!("pg_stat_user_tables_{suffix}"),
-                &format!("pg_stat_user_tables column {suffix}."),
-                l.clone(),
-                number(cell(row, 3 + i)?)?,
-            );
+        for (i, desc) in metrics::STAT_USER_TABLES.iter().enumerate() {
+            set.put(desc, l.clone(), number(cell(row, 3 + i)?)?);
         }
-        total = number(cell(row, 3 + TABLES.len())?)?;
+        total = number(cell(row, 3 + metrics::STAT_USER_TABLES.len())?)?;
     }
-    set.gauge(
-        "nexo_exporter_pg_stat_user_tables_dropped",
-        "Tables of the connected database left out of pg_stat_user_tables_* by max_tables.",
+    set.put(
+        &metrics::NEXO_EXPORTER_PG_STAT_USER_TABLES_DROPPED,
         vec![],
         (total - sets[7].len() as f64).max(0.0),
     );

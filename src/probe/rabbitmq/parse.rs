@@ -42,11 +42,14 @@ pub struct Sample {
 }
 
 /// Name of the plugin's detailed ready gauge (RabbitMQ 3.8+, `queue_coarse_metrics`).
-pub const DETAILED_READY: &str = "rabbitmq_detailed_queue_messages_ready";
+pub const DETAILED_READY: &str =
+    super::metrics::RABBITMQ_DETAILED_QUEUE_MESSAGES_READY.name;
 /// Name of the plugin's detailed unacked gauge (`queue_coarse_metrics`).
-pub const DETAILED_UNACKED: &str = "rabbitmq_detailed_queue_messages_unacked";
+pub const DETAILED_UNACKED: &str =
+    super::metrics::RABBITMQ_DETAILED_QUEUE_MESSAGES_UNACKED.name;
 /// Name of the plugin's detailed consumers gauge (`queue_consumer_count`).
-pub const DETAILED_CONSUMERS: &str = "rabbitmq_detailed_queue_consumers";
+pub const DETAILED_CONSUMERS: &str =
+    super::metrics::RABBITMQ_DETAILED_QUEUE_CONSUMERS.name;
 
 fn is_name_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_' || c == b':'

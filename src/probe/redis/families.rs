@@ -10,179 +10,8 @@
 
 use std::collections::BTreeMap;
 
+use super::metrics;
 use crate::metrics::{MetricSet, labels};
-
-/// INFO field → redis_exporter gauge name (without the `redis_` prefix): redis_exporter's
-/// `metricMapGauges` (Tile38 fields left out), plus `total_system_memory`, which redis_exporter
-/// adds only with `--include-system-metrics` and the community's rules read, and the Redis 6/7
-/// fields redis_exporter 1.45 (Debian) maps.
-const GAUGES: &[(&str, &str)] = &[
-    ("uptime_in_seconds", "uptime_in_seconds"),
-    ("process_id", "process_id"),
-    ("connected_clients", "connected_clients"),
-    ("blocked_clients", "blocked_clients"),
-    ("tracking_clients", "tracking_clients"),
-    ("client_longest_output_list", "client_longest_output_list"),
-    ("client_biggest_input_buf", "client_biggest_input_buf"),
-    (
-        "client_recent_max_output_buffer",
-        "client_recent_max_output_buffer_bytes",
-    ),
-    (
-        "client_recent_max_input_buffer",
-        "client_recent_max_input_buffer_bytes",
-    ),
-    ("allocator_active", "allocator_active_bytes"),
-    ("allocator_allocated", "allocator_allocated_bytes"),
-    ("allocator_resident", "allocator_resident_bytes"),
-    ("allocator_frag_ratio", "allocator_frag_ratio"),
-    ("allocator_frag_bytes", "allocator_frag_bytes"),
-    ("allocator_rss_ratio", "allocator_rss_ratio"),
-    ("allocator_rss_bytes", "allocator_rss_bytes"),
-    ("used_memory", "memory_used_bytes"),
-    ("used_memory_rss", "memory_used_rss_bytes"),
-    ("used_memory_peak", "memory_used_peak_bytes"),
-    ("used_memory_lua", "memory_used_lua_bytes"),
-    ("used_memory_overhead", "memory_used_overhead_bytes"),
-    ("used_memory_startup", "memory_used_startup_bytes"),
-    ("used_memory_dataset", "memory_used_dataset_bytes"),
-    ("used_memory_scripts", "memory_used_scripts_bytes"),
-    ("maxmemory", "memory_max_bytes"),
-    ("maxmemory_reservation", "memory_max_reservation_bytes"),
-    (
-        "maxmemory_desired_reservation",
-        "memory_max_reservation_desired_bytes",
-    ),
-    (
-        "maxfragmentationmemory_reservation",
-        "memory_max_fragmentation_reservation_bytes",
-    ),
-    (
-        "maxfragmentationmemory_desired_reservation",
-        "memory_max_fragmentation_reservation_desired_bytes",
-    ),
-    ("mem_fragmentation_ratio", "mem_fragmentation_ratio"),
-    ("mem_fragmentation_bytes", "mem_fragmentation_bytes"),
-    ("mem_clients_slaves", "mem_clients_slaves"),
-    ("mem_clients_normal", "mem_clients_normal"),
-    ("expired_stale_perc", "expired_stale_percentage"),
-    (
-        "mem_not_counted_for_evict",
-        "mem_not_counted_for_eviction_bytes",
-    ),
-    ("lazyfree_pending_objects", "lazyfree_pending_objects"),
-    ("active_defrag_running", "active_defrag_running"),
-    ("migrate_cached_sockets", "migrate_cached_sockets_total"),
-    ("active_defrag_hits", "defrag_hits"),
-    ("active_defrag_misses", "defrag_misses"),
-    ("active_defrag_key_hits", "defrag_key_hits"),
-    ("active_defrag_key_misses", "defrag_key_misses"),
-    (
-        "expired_time_cap_reached_count",
-        "expired_time_cap_reached_total",
-    ),
-    ("loading", "loading_dump_file"),
-    ("rdb_changes_since_last_save", "rdb_changes_since_last_save"),
-    ("rdb_bgsave_in_progress", "rdb_bgsave_in_progress"),
-    ("rdb_last_save_time", "rdb_last_save_timestamp_seconds"),
-    ("rdb_last_bgsave_status", "rdb_last_bgsave_status"),
-    ("rdb_last_bgsave_time_sec", "rdb_last_bgsave_duration_sec"),
-    (
-        "rdb_current_bgsave_time_sec",
-        "rdb_current_bgsave_duration_sec",
-    ),
-    ("rdb_last_cow_size", "rdb_last_cow_size_bytes"),
-    ("aof_enabled", "aof_enabled"),
-    ("aof_rewrite_in_progress", "aof_rewrite_in_progress"),
-    ("aof_rewrite_scheduled", "aof_rewrite_scheduled"),
-    ("aof_last_rewrite_time_sec", "aof_last_rewrite_duration_sec"),
-    (
-        "aof_current_rewrite_time_sec",
-        "aof_current_rewrite_duration_sec",
-    ),
-    ("aof_last_cow_size", "aof_last_cow_size_bytes"),
-    ("aof_current_size", "aof_current_size_bytes"),
-    ("aof_base_size", "aof_base_size_bytes"),
-    ("aof_pending_rewrite", "aof_pending_rewrite"),
-    ("aof_buffer_length", "aof_buffer_length"),
-    ("aof_rewrite_buffer_length", "aof_rewrite_buffer_length"),
-    ("aof_pending_bio_fsync", "aof_pending_bio_fsync"),
-    ("aof_delayed_fsync", "aof_delayed_fsync"),
-    ("aof_last_bgrewrite_status", "aof_last_bgrewrite_status"),
-    ("aof_last_write_status", "aof_last_write_status"),
-    ("module_fork_in_progress", "module_fork_in_progress"),
-    ("module_fork_last_cow_size", "module_fork_last_cow_size"),
-    ("pubsub_channels", "pubsub_channels"),
-    ("pubsub_patterns", "pubsub_patterns"),
-    ("latest_fork_usec", "latest_fork_usec"),
-    ("connected_slaves", "connected_slaves"),
-    ("repl_backlog_size", "replication_backlog_bytes"),
-    ("repl_backlog_active", "repl_backlog_is_active"),
-    (
-        "repl_backlog_first_byte_offset",
-        "repl_backlog_first_byte_offset",
-    ),
-    ("repl_backlog_histlen", "repl_backlog_history_bytes"),
-    ("master_repl_offset", "master_repl_offset"),
-    ("second_repl_offset", "second_repl_offset"),
-    ("slave_expires_tracked_keys", "slave_expires_tracked_keys"),
-    ("slave_priority", "slave_priority"),
-    ("sync_full", "replica_resyncs_full"),
-    ("sync_partial_ok", "replica_partial_resync_accepted"),
-    ("sync_partial_err", "replica_partial_resync_denied"),
-    ("cluster_stats_messages_sent", "cluster_messages_sent_total"),
-    (
-        "cluster_stats_messages_received",
-        "cluster_messages_received_total",
-    ),
-    ("server_threads", "server_threads_total"),
-    ("long_lock_waits", "long_lock_waits_total"),
-    ("current_client_thread", "current_client_thread"),
-    ("total_system_memory", "total_system_memory_bytes"),
-    ("io_threads_active", "io_threads_active"),
-    ("clients_in_timeout_table", "clients_in_timeout_table"),
-    ("number_of_cached_scripts", "number_of_cached_scripts"),
-    ("tracking_total_keys", "tracking_total_keys"),
-    ("tracking_total_items", "tracking_total_items"),
-    ("tracking_total_prefixes", "tracking_total_prefixes"),
-];
-
-/// INFO field → redis_exporter counter name (without the `redis_` prefix): its
-/// `metricMapCounters`. The few without a `_total` suffix are served as gauges (this exporter's
-/// counters always end in `_total`).
-const COUNTERS: &[(&str, &str)] = &[
-    ("total_connections_received", "connections_received_total"),
-    ("total_commands_processed", "commands_processed_total"),
-    ("rejected_connections", "rejected_connections_total"),
-    ("total_net_input_bytes", "net_input_bytes_total"),
-    ("total_net_output_bytes", "net_output_bytes_total"),
-    ("expired_keys", "expired_keys_total"),
-    ("evicted_keys", "evicted_keys_total"),
-    ("keyspace_hits", "keyspace_hits_total"),
-    ("keyspace_misses", "keyspace_misses_total"),
-    ("used_cpu_sys", "cpu_sys_seconds_total"),
-    ("used_cpu_user", "cpu_user_seconds_total"),
-    ("used_cpu_sys_children", "cpu_sys_children_seconds_total"),
-    ("used_cpu_user_children", "cpu_user_children_seconds_total"),
-    (
-        "used_cpu_sys_main_thread",
-        "cpu_sys_main_thread_seconds_total",
-    ),
-    (
-        "used_cpu_user_main_thread",
-        "cpu_user_main_thread_seconds_total",
-    ),
-    ("unexpected_error_replies", "unexpected_error_replies"),
-    ("total_error_replies", "total_error_replies"),
-    ("dump_payload_sanitizations", "dump_payload_sanitizations"),
-    ("total_reads_processed", "total_reads_processed"),
-    ("total_writes_processed", "total_writes_processed"),
-    ("io_threaded_reads_processed", "io_threaded_reads_processed"),
-    (
-        "io_threaded_writes_processed",
-        "io_threaded_writes_processed",
-    ),
-];
 
 /// redis_exporter's value conversion: `ok`/`true` are 1, `err`/`fail`/`false` are 0.
 fn value(raw: &str) -> Option<f64> {
@@ -229,22 +58,21 @@ pub fn info_families(text: &str, databases: Option<u32>, now: f64, set: &mut Met
                 if key == "uptime_in_seconds"
                     && let Some(up) = value(val)
                 {
-                    set.gauge(
-                        "redis_start_time_seconds",
-                        "Start time of the Redis instance since unix epoch in seconds.",
+                    set.put(
+                        &metrics::REDIS_START_TIME_SECONDS,
                         vec![],
                         (now - up).floor(),
                     );
                 }
-                if matches!(key, "hz" | "configured_hz")
+                let hz = match key {
+                    "hz" => Some(&metrics::REDIS_HZ),
+                    "configured_hz" => Some(&metrics::REDIS_CONFIGURED_HZ),
+                    _ => None,
+                };
+                if let Some(desc) = hz
                     && let Some(v) = value(val)
                 {
-                    set.gauge(
-                        &format!("redis_{key}"),
-                        &format!("Redis INFO {key}."),
-                        vec![],
-                        v,
-                    );
+                    set.put(desc, vec![], v);
                 }
             }
             "Commandstats" => {
@@ -256,12 +84,7 @@ pub fn info_families(text: &str, databases: Option<u32>, now: f64, set: &mut Met
                     key.strip_prefix("errorstat_"),
                     pairs(val).get("count").and_then(|c| value(c)),
                 ) {
-                    set.counter(
-                        "redis_errors_total",
-                        "Total number of errors per error type",
-                        labels([("err", err)]),
-                        count,
-                    );
+                    set.put(&metrics::REDIS_ERRORS_TOTAL, labels([("err", err)]), count);
                 }
                 continue;
             }
@@ -287,30 +110,32 @@ pub fn info_families(text: &str, databases: Option<u32>, now: f64, set: &mut Met
 
 /// One mapped field (gauge or counter), `cluster_*` fields as gauges of the same name.
 fn generic(key: &str, val: &str, set: &mut MetricSet) {
-    let (name, counter) = if let Some((_, n)) = GAUGES.iter().find(|(f, _)| *f == key) {
-        (*n, false)
-    } else if let Some((_, n)) = COUNTERS.iter().find(|(f, _)| *f == key) {
-        (*n, true)
-    } else if key.starts_with("cluster_") {
-        (key, false)
-    } else {
+    let desc = metrics::INFO_GAUGES
+        .iter()
+        .chain(metrics::INFO_COUNTERS)
+        .find(|(f, _)| *f == key)
+        .map(|(_, d)| d);
+    if desc.is_none() && !key.starts_with("cluster_") {
         return;
-    };
+    }
     let Some(mut v) = value(val) else { return };
-    let mut name = format!("redis_{name}");
-    if name == "redis_latest_fork_usec" {
-        name = "redis_latest_fork_seconds".to_string();
-        v /= 1e6;
-    }
-    if set.get(&name).is_some() {
-        return;
-    }
-    let help = format!("Redis INFO field {key}.");
-    if counter && name.ends_with("_total") {
-        set.counter(&name, &help, vec![], v);
-    } else {
-        // redis_exporter's few counters without `_total` are exposed as gauges here.
-        set.gauge(&name, &help, vec![], v);
+    match desc {
+        Some(desc) => {
+            if set.get(desc.name).is_some() {
+                return;
+            }
+            if desc.name == "redis_latest_fork_seconds" {
+                v /= 1e6;
+            }
+            set.put(desc, vec![], v);
+        }
+        // Another field of the Cluster section: a `redis_cluster_*` pattern family.
+        None => {
+            let name = format!("redis_{key}");
+            if set.get(&name).is_none() {
+                set.gauge(&name, &format!("Redis INFO field {key}."), vec![], v);
+            }
+        }
     }
 }
 
@@ -328,40 +153,28 @@ fn replication(key: &str, val: &str, host: &str, port: &str, set: &mut MetricSet
             })
     };
     if is_master_field("link_status") {
-        set.gauge(
-            "redis_master_link_up",
-            "Master link status on Redis slave",
+        set.put(
+            &metrics::REDIS_MASTER_LINK_UP,
             ml(),
             if val == "up" { 1.0 } else { 0.0 },
         );
         return true;
     }
-    for (suffix, name, help) in [
+    for (suffix, desc) in [
         (
             "last_io_seconds_ago",
-            "redis_master_last_io_seconds_ago",
-            "Master last io seconds ago",
+            &metrics::REDIS_MASTER_LAST_IO_SECONDS_AGO,
         ),
-        (
-            "sync_in_progress",
-            "redis_master_sync_in_progress",
-            "Master sync in progress",
-        ),
+        ("sync_in_progress", &metrics::REDIS_MASTER_SYNC_IN_PROGRESS),
     ] {
         if is_master_field(suffix) {
-            set.gauge(
-                name,
-                help,
-                ml(),
-                val.trim().parse::<i64>().unwrap_or(0) as f64,
-            );
+            set.put(desc, ml(), val.trim().parse::<i64>().unwrap_or(0) as f64);
             return true;
         }
     }
     if key == "slave_repl_offset" {
-        set.gauge(
-            "redis_slave_repl_offset",
-            "Slave replication offset",
+        set.put(
+            &metrics::REDIS_SLAVE_REPL_OFFSET,
             ml(),
             val.trim().parse::<i64>().unwrap_or(0) as f64,
         );
@@ -380,19 +193,13 @@ fn replication(key: &str, val: &str, host: &str, port: &str, set: &mut MetricSet
             ("slave_port", p.get("port").copied().unwrap_or("")),
             ("slave_state", p.get("state").copied().unwrap_or("")),
         ]);
-        set.gauge(
-            "redis_connected_slave_offset_bytes",
-            "Offset of connected slave",
+        set.put(
+            &metrics::REDIS_CONNECTED_SLAVE_OFFSET_BYTES,
             l.clone(),
             offset,
         );
         if let Some(lag) = p.get("lag").and_then(|v| value(v)) {
-            set.gauge(
-                "redis_connected_slave_lag_seconds",
-                "Lag of connected slave",
-                l,
-                lag,
-            );
+            set.put(&metrics::REDIS_CONNECTED_SLAVE_LAG_SECONDS, l, lag);
         }
         return true;
     }
@@ -412,15 +219,9 @@ fn commandstats(key: &str, val: &str, set: &mut MetricSet) {
         return;
     };
     let l = || labels([("cmd", cmd)]);
-    set.counter(
-        "redis_commands_total",
-        "Total number of calls per command",
-        l(),
-        calls,
-    );
-    set.counter(
-        "redis_commands_duration_seconds_total",
-        "Total amount of time in seconds spent per command",
+    set.put(&metrics::REDIS_COMMANDS_TOTAL, l(), calls);
+    set.put(
+        &metrics::REDIS_COMMANDS_DURATION_SECONDS_TOTAL,
         l(),
         usec / 1e6,
     );
@@ -428,18 +229,8 @@ fn commandstats(key: &str, val: &str, set: &mut MetricSet) {
         p.get("rejected_calls").and_then(|v| value(v)),
         p.get("failed_calls").and_then(|v| value(v)),
     ) {
-        set.counter(
-            "redis_commands_rejected_calls_total",
-            "Total number of errors prior command execution per command",
-            l(),
-            rej,
-        );
-        set.counter(
-            "redis_commands_failed_calls_total",
-            "Total number of errors within command execution per command",
-            l(),
-            fail,
-        );
+        set.put(&metrics::REDIS_COMMANDS_REJECTED_CALLS_TOTAL, l(), rej);
+        set.put(&metrics::REDIS_COMMANDS_FAILED_CALLS_TOTAL, l(), fail);
     }
 }
 
@@ -456,20 +247,10 @@ fn keyspace(key: &str, val: &str, set: &mut MetricSet) -> bool {
         return false;
     };
     let l = || labels([("db", key)]);
-    set.gauge("redis_db_keys", "Total number of keys by DB", l(), keys);
-    set.gauge(
-        "redis_db_keys_expiring",
-        "Total number of expiring keys by DB",
-        l(),
-        expires,
-    );
+    set.put(&metrics::REDIS_DB_KEYS, l(), keys);
+    set.put(&metrics::REDIS_DB_KEYS_EXPIRING, l(), expires);
     if let Some(ttl) = p.get("avg_ttl").and_then(|v| value(v)) {
-        set.gauge(
-            "redis_db_avg_ttl_seconds",
-            "Avg TTL in seconds",
-            l(),
-            ttl / 1000.0,
-        );
+        set.put(&metrics::REDIS_DB_AVG_TTL_SECONDS, l(), ttl / 1000.0);
     }
     true
 }
@@ -481,9 +262,8 @@ fn instance_info(kv: &BTreeMap<&str, &str>, set: &mut MetricSet) {
         "" => g("server_mode"),
         m => m,
     };
-    set.gauge(
-        "redis_instance_info",
-        "Information about the Redis instance",
+    set.put(
+        &metrics::REDIS_INSTANCE_INFO,
         labels([
             ("role", g("role")),
             ("redis_version", g("redis_version")),
@@ -499,9 +279,8 @@ fn instance_info(kv: &BTreeMap<&str, &str>, set: &mut MetricSet) {
         1.0,
     );
     if g("role") == "slave" {
-        set.gauge(
-            "redis_slave_info",
-            "Information about the Redis slave",
+        set.put(
+            &metrics::REDIS_SLAVE_INFO,
             labels([
                 ("master_host", g("master_host")),
                 ("master_port", g("master_port")),
@@ -520,17 +299,11 @@ pub fn config_families(pairs: &[(String, String)], set: &mut MetricSet) -> Optio
         if k == "databases" {
             databases = v.trim().parse().ok();
         }
-        if !matches!(k.as_str(), "io-threads" | "maxclients" | "maxmemory") {
+        let Some((_, desc)) = metrics::CONFIG.iter().find(|(key, _)| key == k) else {
             continue;
-        }
+        };
         if let Ok(val) = v.trim().parse::<f64>() {
-            let key = k.replace('-', "_");
-            set.gauge(
-                &format!("redis_config_{key}"),
-                &format!("Redis configuration setting {k} (CONFIG GET)."),
-                vec![],
-                val,
-            );
+            set.put(desc, vec![], val);
         }
     }
     databases
