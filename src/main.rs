@@ -7,6 +7,7 @@ use nexo_exporter::cli::{Cli, Command};
 use nexo_exporter::{cmd, logging};
 
 fn main() -> ExitCode {
+    cmd::tune_allocator();
     let cli = Cli::parse();
     match &cli.command {
         Some(Command::CheckConfig { file }) => return cmd::check_config(file),

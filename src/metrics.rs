@@ -136,6 +136,26 @@ pub const fn column<const N: usize>(table: &[(&str, Desc)]) -> [Desc; N] {
 /// A label set: ordered `(name, value)` pairs.
 pub type Labels = Vec<(String, String)>;
 
+/// A sample's label set: its own, or one shared by several samples (the families of one
+/// RabbitMQ queue carry the same labels, so 10,000 queues hold 10,000 label sets, not 70,000).
+#[derive(Debug, Clone)]
+pub enum SampleLabels {
+    /// Labels of this sample alone.
+    Own(Labels),
+    /// Labels shared with other samples.
+    Shared(Arc<Labels>),
+}
+
+impl std::ops::Deref for SampleLabels {
+    type Target = [(String, String)];
+    fn deref(&self) -> &Self::Target {
+        match self {
+            SampleLabels::Own(l) => l,
+            SampleLabels::Shared(l) => l,
+        }
+    }
+}
+
 /// One family of samples sharing a name, help text and type.
 #[derive(Debug, Clone)]
 pub struct Family {
@@ -146,7 +166,7 @@ pub struct Family {
     /// Gauge or counter.
     pub kind: Kind,
     /// Labelled values.
-    pub samples: Vec<(Labels, f64)>,
+    pub samples: Vec<(SampleLabels, f64)>,
 }
 
 /// An ordered collection of families, merged by name.
@@ -174,21 +194,27 @@ impl MetricSet {
 
     /// Declares a family (idempotent) and returns it for adding samples.
     pub fn family(&mut self, name: &str, help: &str, kind: Kind) -> &mut Family {
-        Arc::make_mut(&mut self.families)
-            .entry(name.to_string())
-            .or_insert_with(|| Family {
-                name: name.to_string(),
-                help: help.to_string(),
-                kind,
-                samples: Vec::new(),
-            })
+        let families = Arc::make_mut(&mut self.families);
+        // Looked up first: `entry` would allocate the name for every sample.
+        if !families.contains_key(name) {
+            families.insert(
+                name.to_string(),
+                Family {
+                    name: name.to_string(),
+                    help: help.to_string(),
+                    kind,
+                    samples: Vec::new(),
+                },
+            );
+        }
+        families.get_mut(name).expect("family inserted above")
     }
 
     /// Adds one gauge sample.
     pub fn gauge(&mut self, name: &str, help: &str, labels: Labels, value: f64) {
         self.family(name, help, Kind::Gauge)
             .samples
-            .push((labels, value));
+            .push((SampleLabels::Own(labels), value));
     }
 
     /// Adds one counter sample; `name` must end in `_total`.
@@ -199,7 +225,7 @@ impl MetricSet {
         );
         self.family(name, help, Kind::Counter)
             .samples
-            .push((labels, value));
+            .push((SampleLabels::Own(labels), value));
     }
 
     /// Adds one sample of the declared family `desc`.
@@ -215,6 +241,21 @@ impl MetricSet {
             Kind::Gauge => self.gauge(desc.name, desc.help, labels, value),
             Kind::Counter => self.counter(desc.name, desc.help, labels, value),
         }
+    }
+
+    /// Adds one sample of the declared family `desc` whose label set is shared with other
+    /// samples (cloning `labels` copies a pointer, not the strings).
+    pub fn put_shared(&mut self, desc: &Desc, labels: &Arc<Labels>, value: f64) {
+        debug_assert!(
+            labels
+                .iter()
+                .all(|(k, _)| desc.labels.contains(&k.as_str())),
+            "a label of {} is not in its declaration",
+            desc.name
+        );
+        self.family(desc.name, desc.help, desc.kind)
+            .samples
+            .push((SampleLabels::Shared(Arc::clone(labels)), value));
     }
 
     /// Moves every family of `other` into this set, merging samples of equal names.
@@ -341,7 +382,8 @@ impl Collector for SetCollector {
             let mut fenc = encoder.encode_descriptor(name, &fam.help, None, ty)?;
             for part in std::iter::once(fam).chain(parts) {
                 for (labels, value) in &part.samples {
-                    let menc = fenc.encode_family(labels)?;
+                    let labels: &[(String, String)] = labels;
+                    let menc = fenc.encode_family(&labels)?;
                     match fam.kind {
                         Kind::Gauge => ConstGauge::new(*value).encode(menc)?,
                         Kind::Counter => ConstCounter::new(*value).encode(menc)?,

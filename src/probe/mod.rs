@@ -27,6 +27,7 @@ use crate::metrics::{Labels, MetricSet};
 #[macro_use]
 mod section;
 mod kept;
+pub mod pseudo_fs;
 
 pub use kept::Kept;
 pub use section::{Section, Target};

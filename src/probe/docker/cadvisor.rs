@@ -208,7 +208,7 @@ pub fn net(text: &str) -> Vec<Net> {
 /// `/dev/<name>` of a block device from `<sysfs>/dev/block/<major:minor>/uevent`, as cAdvisor
 /// labels it; `major:minor` when unknown.
 fn device_name(sysfs: &Path, mm: &str) -> String {
-    std::fs::read_to_string(sysfs.join("dev/block").join(mm).join("uevent"))
+    crate::probe::pseudo_fs::read(&sysfs.join("dev/block").join(mm).join("uevent"))
         .ok()
         .and_then(|u| {
             u.lines()
@@ -230,7 +230,7 @@ fn sysfs_of(cgroup_root: &Path) -> PathBuf {
 /// (`dirs`: v2 the one directory, v1 `(cpu dir, blkio dir)`), and network counters from
 /// `<procfs>/<pid>/net/dev`.
 pub fn read(cgroup_root: &Path, dirs: CgroupDirs, procfs: &Path, pid: i64) -> Extra {
-    let r = |p: PathBuf| std::fs::read_to_string(p).ok();
+    let r = |p: PathBuf| crate::probe::pseudo_fs::read(&p).ok();
     let sysfs = sysfs_of(cgroup_root);
     let mut extra = Extra::default();
     let io = match dirs {

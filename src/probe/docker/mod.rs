@@ -442,7 +442,7 @@ pub fn cgroup_dirs(root: &Path, id: &str, parent: &str) -> Option<cadvisor::Cgro
 
 /// Reads usage from the host's cgroup files, `None` when the container's cgroup is not there.
 pub fn cgroup_usage(root: &Path, id: &str, parent: &str) -> Option<Usage> {
-    let read = |p: PathBuf| std::fs::read_to_string(p).ok();
+    let read = |p: PathBuf| crate::probe::pseudo_fs::read(&p).ok();
     let parents: Vec<String> = if parent.is_empty() || parent == "/docker" {
         vec!["docker".into(), format!("system.slice/docker-{id}.scope")]
     } else {

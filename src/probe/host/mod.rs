@@ -53,7 +53,7 @@ impl HostProbe {
         let mut set = MetricSet::new();
         let read = |name: &str| {
             let p = procfs.join(name);
-            std::fs::read_to_string(&p)
+            crate::probe::pseudo_fs::read(&p)
                 .map_err(|e| ProbeError::Query(format!("read {}: {e}", p.display())))
         };
         parse_loadavg(&read("loadavg")?, &mut set)?;
@@ -63,8 +63,8 @@ impl HostProbe {
             tracing::debug!(error = %e, "/proc/stat counters left out");
         }
         proc_stats::parse_meminfo(&read("meminfo")?, &mut set)?;
-        let mounts = std::fs::read_to_string(procfs.join("1/mounts"))
-            .or_else(|_| std::fs::read_to_string(procfs.join("mounts")))
+        let mounts = crate::probe::pseudo_fs::read(&procfs.join("1/mounts"))
+            .or_else(|_| crate::probe::pseudo_fs::read(&procfs.join("mounts")))
             .map_err(|e| ProbeError::Query(format!("read mounts: {e}")))?;
         self.filesystems(&mounts, deadline, &mut set).await;
         set.merge(self.node_families(deadline).await);

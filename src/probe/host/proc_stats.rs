@@ -30,7 +30,7 @@ pub struct Filters<'a> {
 /// node_exporter families no rule reads and whose file is not read anyway are left out:
 /// `node_entropy_pool_size_bits` and `node_nf_conntrack_stat_*`.
 pub fn collect(procfs: &Path, filters: Filters<'_>, set: &mut MetricSet) {
-    let read = |name: &str| std::fs::read_to_string(procfs.join(name));
+    let read = |name: &str| crate::probe::pseudo_fs::read(&procfs.join(name));
     let mut run = |name: &str, parse: &dyn Fn(&str, &mut MetricSet) -> Result<(), ProbeError>| {
         match read(name) {
             Ok(text) => {

@@ -22,7 +22,7 @@ pub fn collect(sysfs: &Path, net_exclude: &Pattern, set: &mut MetricSet) {
 
 /// One attribute file, trimmed; `None` when it cannot be read.
 fn attr(path: &Path) -> Option<String> {
-    std::fs::read_to_string(path)
+    crate::probe::pseudo_fs::read(path)
         .ok()
         .map(|s| s.trim_end_matches('\n').to_string())
 }
@@ -55,12 +55,18 @@ pub struct NetIface {
 fn netclass(dir: &Path, exclude: &Pattern, set: &mut MetricSet) {
     for device in entries(dir) {
         let d = dir.join(&device);
-        if exclude.is_match(&device) || !d.is_dir() {
+        if exclude.is_match(&device) {
             continue;
         }
-        // Two reads per interface (each sysfs read costs tens of µs): what the rules use.
+        // Two reads per interface (each sysfs read costs tens of µs): what the rules use. An
+        // entry that is not an interface (`bonding_masters`) has no `operstate`; only then is
+        // it looked at (one `stat` less per interface).
+        let operstate = attr(&d.join("operstate"));
+        if operstate.is_none() && !d.is_dir() {
+            continue;
+        }
         let iface = NetIface {
-            operstate: attr(&d.join("operstate")),
+            operstate,
             speed: attr(&d.join("speed")).and_then(|s| s.trim().parse().ok()),
             device,
         };

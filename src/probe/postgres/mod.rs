@@ -601,7 +601,7 @@ mod tests {
             100.0
         );
         let apps = &m.get("pg_stat_activity_application_count").unwrap().samples;
-        assert_eq!(apps[1].0, labels([("application_name", "unnamed")]));
+        assert_eq!(*apps[1].0, *labels([("application_name", "unnamed")]));
     }
 
     #[test]

@@ -45,7 +45,6 @@ pub const NEXO_EXPORTER_RABBITMQ_QUEUE_SOURCE_UP: Desc = Desc::gauge(
     &[],
     "Whether the per-queue HTTP source (metrics or management plugin) answered in the last collection (the other half of rabbitmq_up).",
 );
-
 // The plugin's families (plugin.rs, and the detailed per-queue names in mod.rs).
 /// `rabbitmq_detailed_queue_messages_ready`.
 pub const RABBITMQ_DETAILED_QUEUE_MESSAGES_READY: Desc = Desc::gauge(

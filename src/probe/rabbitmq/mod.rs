@@ -34,7 +34,7 @@ use lapin::uri::{AMQPUri, AMQPUserInfo};
 use lapin::{Channel, Connection, ConnectionProperties};
 use tokio::time::Instant;
 
-use crate::metrics::{Labels, MetricSet, labels};
+use crate::metrics::MetricSet;
 use crate::net::http::{self as fetch, FetchError, IpProtocol};
 use crate::probe::{Kept, Meta, Probe, ProbeError, ProbeFuture};
 
@@ -383,45 +383,36 @@ impl RabbitmqProbe {
             set.merge(identity);
         }
         set.merge(node);
-        // The queue's strings move into its last sample's labels (copied for the others).
+        // One label set per queue, shared by its samples (up to seven): the queue's strings
+        // move in, and each sample holds a pointer to them.
         for q in kept {
+            let l = Arc::new(vec![
+                ("vhost".to_string(), q.vhost),
+                ("queue".to_string(), q.queue),
+            ]);
+            let mut put = |desc: &crate::metrics::Desc, v: Option<f64>| {
+                if let Some(v) = v {
+                    set.put_shared(desc, &l, v);
+                }
+            };
+            put(&metrics::RABBITMQ_QUEUE_MESSAGES_UNACKED, q.unacked);
+            put(&metrics::RABBITMQ_QUEUE_MESSAGES_READY, q.ready);
+            put(&metrics::RABBITMQ_QUEUE_CONSUMERS, q.consumers);
             if self.config.detailed_queue_metrics {
-                detailed_queue(&q, &mut set);
-            }
-            let l: Labels = vec![("vhost".into(), q.vhost), ("queue".into(), q.queue)];
-            if let Some(v) = q.unacked {
-                set.put(&metrics::RABBITMQ_QUEUE_MESSAGES_UNACKED, l.clone(), v);
-            }
-            if let Some(v) = q.ready {
-                set.put(&metrics::RABBITMQ_QUEUE_MESSAGES_READY, l.clone(), v);
-            }
-            if let Some(v) = q.consumers {
-                set.put(&metrics::RABBITMQ_QUEUE_CONSUMERS, l, v);
+                // The plugin's own names, which its dashboards and the cluster-operator rules read.
+                put(&metrics::RABBITMQ_DETAILED_QUEUE_MESSAGES_READY, q.ready);
+                put(&metrics::RABBITMQ_DETAILED_QUEUE_MESSAGES_UNACKED, q.unacked);
+                put(
+                    &metrics::RABBITMQ_DETAILED_QUEUE_MESSAGES,
+                    q.ready.zip(q.unacked).map(|(r, u)| r + u),
+                );
+                put(&metrics::RABBITMQ_DETAILED_QUEUE_CONSUMERS, q.consumers);
             }
         }
         set.put(&metrics::NEXO_EXPORTER_RABBITMQ_QUEUES_DROPPED, vec![],
             dropped as f64,
         );
         Ok(set)
-    }
-}
-
-/// One queue's figures under the plugin's `rabbitmq_detailed_queue_*` names (what its
-/// `queue_coarse_metrics` and `queue_consumer_count` families give), which the plugin's
-/// dashboards and the cluster-operator rules read.
-fn detailed_queue(q: &QueueStats, set: &mut MetricSet) {
-    let l = || labels([("vhost", &q.vhost), ("queue", &q.queue)]);
-    if let Some(v) = q.ready {
-        set.put(&metrics::RABBITMQ_DETAILED_QUEUE_MESSAGES_READY, l(), v);
-    }
-    if let Some(v) = q.unacked {
-        set.put(&metrics::RABBITMQ_DETAILED_QUEUE_MESSAGES_UNACKED, l(), v);
-    }
-    if let (Some(r), Some(u)) = (q.ready, q.unacked) {
-        set.put(&metrics::RABBITMQ_DETAILED_QUEUE_MESSAGES, l(), r + u);
-    }
-    if let Some(v) = q.consumers {
-        set.put(&metrics::RABBITMQ_DETAILED_QUEUE_CONSUMERS, l(), v);
     }
 }
 
