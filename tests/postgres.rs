@@ -644,6 +644,27 @@ fn statistics_families_of_the_connected_database() {
     let ours = sample(&body, "pg_postmaster_start_time_seconds", &[]).unwrap();
     assert!((ours - start).abs() < 0.001, "{ours} vs {start}");
     assert!(sample(&body, "pg_stat_bgwriter_buffers_alloc_total", &[]).is_some());
+    assert_eq!(sample(&body, "pg_exporter_last_scrape_error", &[]), Some(0.0));
+    let locks: f64 = shared_psql("SELECT current_setting('max_locks_per_transaction')")
+        .trim()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        sample(&body, "pg_settings_max_locks_per_transaction", &[]),
+        Some(locks)
+    );
+    // The statistics run as statements prepared on the exporter's connection (its backend's
+    // last query, in this test's own database).
+    ex.scrape();
+    let last = shared_psql(&format!(
+        "SELECT query FROM pg_stat_activity WHERE datname = '{}' \
+         AND application_name = 'nexo-exporter'",
+        db.0
+    ));
+    assert!(
+        last.contains("EXECUTE nexo_exporter_stats_0") && !last.contains("pg_stat_database"),
+        "{last}"
+    );
     // The application's connection goes away: it is reported with 0, not dropped.
     drop(s);
     let gone = wait_for(Duration::from_secs(10), || {

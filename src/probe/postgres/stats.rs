@@ -4,7 +4,10 @@
 //! rules use, `pg_postmaster_start_time_seconds` and `pg_stat_user_tables_*` of the connected
 //! database (the largest tables, capped).
 //!
-//! One simple-query round trip of cheap catalog reads, separate from the probe's main query.
+//! One simple-query round trip of cheap catalog reads, separate from the probe's main query,
+//! executing statements prepared once per connection (planning them cost the server more than
+//! running them). Settings come from `current_setting()`, not the `pg_settings` view, which
+//! computes every setting before filtering.
 //! Version differences are absorbed by reading whole rows as JSON (`to_jsonb`, timestamps
 //! turned into Unix seconds by the SQL), so a column a server lacks is simply absent; PostgreSQL 17's `pg_stat_checkpointer` is read once the
 //! server's version is known (from the previous collection). Building the metrics from the
@@ -70,7 +73,8 @@ SELECT d.datname, m.mode, COALESCE(l.count, 0) FROM (VALUES {modes}) AS m(mode) 
  LEFT JOIN (SELECT database, lower(mode) AS mode, count(*) AS count FROM pg_locks \
  WHERE database IS NOT NULL GROUP BY 1, 2) l ON l.mode = m.mode AND l.database = d.oid \
  ORDER BY 1, 2; \
-SELECT name, setting, vartype FROM pg_settings WHERE name IN ({settings}); \
+SELECT s, current_setting(s, true) FROM unnest(ARRAY[{settings}]) AS s \
+ WHERE current_setting(s, true) IS NOT NULL; \
 SELECT slot_name, slot_type, COALESCE(database, ''), active::int FROM pg_replication_slots; \
 SELECT current_database(), schemaname, relname, seq_scan, seq_tup_read, \
  COALESCE(idx_scan, 0), COALESCE(idx_tup_fetch, 0), n_tup_ins, n_tup_upd, n_tup_del, \
@@ -81,6 +85,14 @@ SELECT current_database(), schemaname, relname, seq_scan, seq_tup_read, \
  FROM pg_stat_user_tables ORDER BY n_live_tup + n_dead_tup DESC, schemaname, relname \
  LIMIT {max_tables}"
     )
+}
+
+/// The statements of [`sql`], one per result set, for preparing them once per connection.
+pub fn statements(version: u32, max_tables: usize) -> Vec<String> {
+    sql(version, max_tables)
+        .split("; ")
+        .map(str::to_string)
+        .collect()
 }
 
 /// Number of result sets [`sql`] returns.
@@ -174,12 +186,8 @@ pub fn build(sets: &[Rows], set: &mut MetricSet) -> Result<u32, String> {
     }
     // Settings.
     for row in &sets[5] {
-        let (name, raw, ty) = (cell(row, 0)?, cell(row, 1)?, cell(row, 2)?);
-        let v = match (ty, raw) {
-            ("bool", "on") => 1.0,
-            ("bool", _) => 0.0,
-            _ => number(raw)?,
-        };
+        // Every setting read is numeric and unitless, so current_setting's text is its value.
+        let (name, v) = (cell(row, 0)?, number(cell(row, 1)?)?);
         // The statement selects only these settings.
         if let Some((_, desc)) = metrics::SETTINGS.iter().find(|(n, _)| *n == name) {
             set.put(desc, vec![], v);
@@ -248,8 +256,8 @@ mod tests {
                 &["crm", "exclusivelock", "0"],
             ]),
             rows(&[
-                &["autovacuum_vacuum_scale_factor", "0.2", "real"],
-                &["max_locks_per_transaction", "64", "integer"],
+                &["autovacuum_vacuum_scale_factor", "0.2"],
+                &["max_locks_per_transaction", "64"],
             ]),
             rows(&[&["s1", "physical", "", "1"]]),
             rows(&[&[
