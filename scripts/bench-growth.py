@@ -262,7 +262,7 @@ def run_queues(args):
                 "rabbitmq:\n  - name: rmq\n    amqp_url: amqp://127.0.0.1:5672/%2f\n"
                 "    prometheus_url: http://127.0.0.1:15692\n    username: guest\n    password: guest\n"
                 f"    max_queues: {args.max_queues}\n    timeout: 30s\n"
-            )
+            ) + "".join(f"    {kv}\n" for kv in args.rabbitmq_option)
             p, port = start_exporter(args.bin, cfg, work, f"queues-{size}")
             try:
                 ex = Http("127.0.0.1", port, {"X-Prometheus-Scrape-Timeout-Seconds": "60"})
@@ -515,6 +515,8 @@ def main():
     ap.add_argument("--dbs", default="1,10,50")
     ap.add_argument("--conns", default="10,100,500")
     ap.add_argument("--max-queues", type=int, default=20000)
+    ap.add_argument("--rabbitmq-option", action="append", default=[],
+                    help="one more 'key: value' line of the RabbitMQ target (queues), e.g. 'node_metrics: false'")
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "bench", "growth.tsv"))
     ap.add_argument("--png", default=os.path.join(ROOT, "docs", "img", "growth.png"))
     ap.add_argument("--label", default="", help="tag of the run (e.g. before/after), kept in the results file")

@@ -644,7 +644,10 @@ fn statistics_families_of_the_connected_database() {
     let ours = sample(&body, "pg_postmaster_start_time_seconds", &[]).unwrap();
     assert!((ours - start).abs() < 0.001, "{ours} vs {start}");
     assert!(sample(&body, "pg_stat_bgwriter_buffers_alloc_total", &[]).is_some());
-    assert_eq!(sample(&body, "pg_exporter_last_scrape_error", &[]), Some(0.0));
+    assert_eq!(
+        sample(&body, "pg_exporter_last_scrape_error", &[]),
+        Some(0.0)
+    );
     let locks: f64 = shared_psql("SELECT current_setting('max_locks_per_transaction')")
         .trim()
         .parse()

@@ -393,7 +393,7 @@ fn per_queue_values_match_the_broker_for_200_queues() {
     let prefix = format!("nexo-mqtest-{u}-q");
     let (fixture, expected) = QueueFixture::create(&prefix, NQUEUES);
     let cfg = format!(
-        "{BASE}rabbitmq:\n  - name: mq-{u}\n    queue_include: '{prefix}.*'\n  - name: mqmgmt-{u}\n    queue_source: management\n    queue_include: '{prefix}.*'\n  - name: mqcap-{u}\n    queue_include: '{prefix}.*'\n    max_queues: 50\n"
+        "{BASE}rabbitmq:\n  - name: mq-{u}\n    queue_include: '{prefix}.*'\n    detailed_queue_metrics: true\n  - name: mqmgmt-{u}\n    queue_source: management\n    queue_include: '{prefix}.*'\n  - name: mqcap-{u}\n    queue_include: '{prefix}.*'\n    max_queues: 50\n"
     );
     let ex = Exporter::start(&cfg, &[]);
 

@@ -198,7 +198,7 @@ impl Services {
     /// shared Redis and the replica, RabbitMQ and Docker.
     pub fn exporter_config(&self) -> String {
         format!(
-            "postgres:\n  - name: postgres\n    dbname: {}\nredis:\n  - name: redis\n    url: redis://127.0.0.1:6379\n  - name: replica\n    url: redis://127.0.0.1:{}\nrabbitmq:\n  - name: rabbitmq\ndocker:\n  enabled: true\n",
+            "postgres:\n  - name: postgres\n    dbname: {}\nredis:\n  - name: redis\n    url: redis://127.0.0.1:6379\n  - name: replica\n    url: redis://127.0.0.1:{}\nrabbitmq:\n  - name: rabbitmq\n    detailed_queue_metrics: true\ndocker:\n  enabled: true\n",
             self.id, self.replica_port
         )
     }

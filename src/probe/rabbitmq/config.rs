@@ -65,7 +65,9 @@ pub struct RabbitmqTarget {
     /// Also serve the plugin's aggregated node metrics (`rabbitmq_connections`, alarms, disk,
     /// memory, global counters, ...) read from its `/metrics` (one more request per scrape).
     pub node_metrics: bool,
-    /// Also serve the per-queue figures under the plugin's `rabbitmq_detailed_queue_*` names.
+    /// Also serve the per-queue figures under the plugin's `rabbitmq_detailed_queue_*` names
+    /// (the cluster-operator rules read them). Off by default: it doubles the per-queue
+    /// series, and at 10,000 queues costs 23 ms of CPU and 50 ms of latency per scrape.
     pub detailed_queue_metrics: bool,
     /// Deadline of this probe (default: `global.timeout`).
     #[serde(with = "opt_duration")]
@@ -87,7 +89,7 @@ impl Default for RabbitmqTarget {
             queue_exclude: None,
             max_queues: 2000,
             node_metrics: true,
-            detailed_queue_metrics: true,
+            detailed_queue_metrics: false,
             timeout: None,
         }
     }
