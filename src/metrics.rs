@@ -178,6 +178,17 @@ pub struct MetricSet {
     families: Arc<BTreeMap<String, Family>>,
 }
 
+/// In debug builds, panics when a label of a sample is not in its family's declaration.
+fn debug_check_labels(desc: &Desc, labels: &[(String, String)]) {
+    debug_assert!(
+        labels
+            .iter()
+            .all(|(k, _)| desc.labels.contains(&k.as_str())),
+        "a label of {} is not in its declaration",
+        desc.name
+    );
+}
+
 /// Builds a label set from string pairs.
 pub fn labels<const N: usize>(pairs: [(&str, &str); N]) -> Labels {
     pairs
@@ -230,13 +241,7 @@ impl MetricSet {
 
     /// Adds one sample of the declared family `desc`.
     pub fn put(&mut self, desc: &Desc, labels: Labels, value: f64) {
-        debug_assert!(
-            labels
-                .iter()
-                .all(|(k, _)| desc.labels.contains(&k.as_str())),
-            "a label of {} is not in its declaration",
-            desc.name
-        );
+        debug_check_labels(desc, &labels);
         match desc.kind {
             Kind::Gauge => self.gauge(desc.name, desc.help, labels, value),
             Kind::Counter => self.counter(desc.name, desc.help, labels, value),
@@ -246,13 +251,7 @@ impl MetricSet {
     /// Adds one sample of the declared family `desc` whose label set is shared with other
     /// samples (cloning `labels` copies a pointer, not the strings).
     pub fn put_shared(&mut self, desc: &Desc, labels: &Arc<Labels>, value: f64) {
-        debug_assert!(
-            labels
-                .iter()
-                .all(|(k, _)| desc.labels.contains(&k.as_str())),
-            "a label of {} is not in its declaration",
-            desc.name
-        );
+        debug_check_labels(desc, labels);
         self.family(desc.name, desc.help, desc.kind)
             .samples
             .push((SampleLabels::Shared(Arc::clone(labels)), value));

@@ -129,24 +129,7 @@ fn declared_names() -> (BTreeSet<String>, Vec<String>) {
     (exact, patterns)
 }
 
-/// Whether `name` matches `pattern`, `*` standing for any run of characters.
-fn glob(pattern: &str, name: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    let (first, rest) = parts.split_first().unwrap();
-    let Some(mut left) = name.strip_prefix(first) else {
-        return false;
-    };
-    let Some((last, middle)) = rest.split_last() else {
-        return left.is_empty();
-    };
-    for p in middle {
-        match left.find(p) {
-            Some(i) => left = &left[i + p.len()..],
-            None => return false,
-        }
-    }
-    left.ends_with(last)
-}
+use nexo_exporter::metrics::glob_match as glob;
 
 #[test]
 fn glob_patterns() {
