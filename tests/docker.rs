@@ -384,17 +384,33 @@ fn oom_kill_is_counted() {
         sample(&ex.scrape(), "nexo_exporter_docker_up", &[]),
         Some(1.0)
     );
-    let c = Ctr::run(
-        format!("{}-hog", prefix(t)),
-        &["--memory", "16m", "--memory-swap", "16m"],
-        &img,
-        &["tail", "/dev/zero"],
-    );
-    let ok = wait_for(Duration::from_secs(60), || {
-        (c.inspect("{{.State.Status}}") == "exited").then_some(())
-    });
-    assert!(ok.is_some(), "container was not OOM-killed");
-    assert_eq!(c.inspect("{{.State.OOMKilled}}"), "true");
+    // Docker itself now and then reports a container that the memory limit killed as exited
+    // without `OOMKilled` (seen once in a full parallel run on the 2-core CI machine): that is
+    // the precondition failing, not the exporter, so the container is started again (at most
+    // three times) until Docker says it was OOM-killed.
+    let mut attempt = 0;
+    let c = loop {
+        attempt += 1;
+        let c = Ctr::run(
+            format!("{}-hog{attempt}", prefix(t)),
+            &["--memory", "16m", "--memory-swap", "16m"],
+            &img,
+            &["tail", "/dev/zero"],
+        );
+        let ok = wait_for(Duration::from_secs(60), || {
+            (c.inspect("{{.State.Status}}") == "exited").then_some(())
+        });
+        assert!(ok.is_some(), "container did not exit");
+        let oom = c.inspect("{{.State.OOMKilled}}");
+        if oom == "true" {
+            break c;
+        }
+        assert!(
+            attempt < 3,
+            "Docker never reported the container as OOM-killed ({oom})"
+        );
+        eprintln!("attempt {attempt}: Docker reports OOMKilled={oom}; starting another container");
+    };
     let body = scrape_until(&ex, 20, "OOM counted", |b| {
         by_name(b, "container_oom_events_total", &c.0).is_some_and(|v| v >= 1.0)
     });
