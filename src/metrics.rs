@@ -4,6 +4,7 @@
 //! collection, never shared mutable gauges. The set is rendered through the
 //! prometheus-client encoders, in OpenMetrics 1.0 or the classic 0.0.4 text format.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -159,10 +160,11 @@ impl std::ops::Deref for SampleLabels {
 /// One family of samples sharing a name, help text and type.
 #[derive(Debug, Clone)]
 pub struct Family {
-    /// Full metric name, counters included with their `_total` suffix.
-    pub name: String,
+    /// Full metric name, counters included with their `_total` suffix (borrowed when the
+    /// family is declared, so that building a set allocates no names).
+    pub name: Cow<'static, str>,
     /// One-line help text.
-    pub help: String,
+    pub help: Cow<'static, str>,
     /// Gauge or counter.
     pub kind: Kind,
     /// Labelled values.
@@ -175,7 +177,7 @@ pub struct Family {
 /// collector) does not copy every sample; building copies only when the set is shared.
 #[derive(Debug, Clone, Default)]
 pub struct MetricSet {
-    families: Arc<BTreeMap<String, Family>>,
+    families: Arc<BTreeMap<Cow<'static, str>, Family>>,
 }
 
 /// Builds a label set from string pairs.
@@ -198,16 +200,28 @@ impl MetricSet {
         // Looked up first: `entry` would allocate the name for every sample.
         if !families.contains_key(name) {
             families.insert(
-                name.to_string(),
+                Cow::Owned(name.to_string()),
                 Family {
-                    name: name.to_string(),
-                    help: help.to_string(),
+                    name: Cow::Owned(name.to_string()),
+                    help: Cow::Owned(help.to_string()),
                     kind,
                     samples: Vec::new(),
                 },
             );
         }
         families.get_mut(name).expect("family inserted above")
+    }
+
+    /// [`MetricSet::family`] for a declared family: one lookup, and nothing allocated.
+    fn declared(&mut self, desc: &Desc) -> &mut Family {
+        Arc::make_mut(&mut self.families)
+            .entry(Cow::Borrowed(desc.name))
+            .or_insert_with(|| Family {
+                name: Cow::Borrowed(desc.name),
+                help: Cow::Borrowed(desc.help),
+                kind: desc.kind,
+                samples: Vec::new(),
+            })
     }
 
     /// Adds one gauge sample.
@@ -237,10 +251,9 @@ impl MetricSet {
             "a label of {} is not in its declaration",
             desc.name
         );
-        match desc.kind {
-            Kind::Gauge => self.gauge(desc.name, desc.help, labels, value),
-            Kind::Counter => self.counter(desc.name, desc.help, labels, value),
-        }
+        self.declared(desc)
+            .samples
+            .push((SampleLabels::Own(labels), value));
     }
 
     /// Adds one sample of the declared family `desc` whose label set is shared with other
@@ -253,7 +266,7 @@ impl MetricSet {
             "a label of {} is not in its declaration",
             desc.name
         );
-        self.family(desc.name, desc.help, desc.kind)
+        self.declared(desc)
             .samples
             .push((SampleLabels::Shared(Arc::clone(labels)), value));
     }
@@ -364,7 +377,7 @@ impl Collector for SetCollector {
         let mut names: Vec<&str> = self
             .0
             .iter()
-            .flat_map(|s| s.families.keys().map(String::as_str))
+            .flat_map(|s| s.families.keys().map(|k| k.as_ref()))
             .collect();
         names.sort_unstable();
         names.dedup();
@@ -372,10 +385,10 @@ impl Collector for SetCollector {
             let mut parts = self.0.iter().filter_map(|s| s.families.get(family_name));
             let Some(fam) = parts.next() else { continue };
             let (name, ty) = match fam.kind {
-                Kind::Gauge => (fam.name.as_str(), MetricType::Gauge),
+                Kind::Gauge => (fam.name.as_ref(), MetricType::Gauge),
                 // prometheus-client appends `_total` itself.
                 Kind::Counter => (
-                    fam.name.strip_suffix("_total").unwrap_or(&fam.name),
+                    fam.name.strip_suffix("_total").unwrap_or(fam.name.as_ref()),
                     MetricType::Counter,
                 ),
             };
