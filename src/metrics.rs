@@ -271,14 +271,34 @@ impl MetricSet {
             .push((SampleLabels::Shared(Arc::clone(labels)), value));
     }
 
-    /// Moves every family of `other` into this set, merging samples of equal names.
+    /// Moves every family of `other` into this set, merging samples of equal names (this
+    /// set's samples first). The smaller map is inserted into the larger one.
     pub fn merge(&mut self, other: MetricSet) {
-        let other = Arc::try_unwrap(other.families).unwrap_or_else(|shared| (*shared).clone());
+        let mut other = Arc::try_unwrap(other.families).unwrap_or_else(|shared| (*shared).clone());
+        if other.is_empty() {
+            return;
+        }
         if self.families.is_empty() {
             self.families = Arc::new(other);
             return;
         }
         let mine = Arc::make_mut(&mut self.families);
+        if other.len() > mine.len() {
+            // Insert ours into theirs, ours first where both have a family.
+            std::mem::swap(mine, &mut other);
+            for (name, mut fam) in other {
+                match mine.get_mut(&name) {
+                    Some(existing) => {
+                        fam.samples.append(&mut existing.samples);
+                        existing.samples = fam.samples;
+                    }
+                    None => {
+                        mine.insert(name, fam);
+                    }
+                }
+            }
+            return;
+        }
         for (name, fam) in other {
             match mine.get_mut(&name) {
                 Some(existing) => existing.samples.extend(fam.samples),
@@ -469,6 +489,30 @@ mod tests {
         );
         assert!(text.contains("probe_success{service=\"gw\"} 0"));
         assert!(!text.contains("# EOF"));
+    }
+
+    #[test]
+    fn merge_keeps_sample_order_whichever_set_is_larger() {
+        let mut small = MetricSet::new();
+        small.gauge("x", "X.", labels([("n", "1")]), 1.0);
+        let mut large = MetricSet::new();
+        large.gauge("x", "X.", labels([("n", "2")]), 2.0);
+        large.gauge("y", "Y.", vec![], 3.0);
+        large.gauge("z", "Z.", vec![], 4.0);
+        let (mut a, b) = (small.clone(), large.clone());
+        a.merge(b);
+        let values: Vec<f64> = a.get("x").unwrap().samples.iter().map(|s| s.1).collect();
+        assert_eq!(values, [1.0, 2.0]);
+        assert_eq!(a.families().count(), 3);
+        large.merge(small);
+        let values: Vec<f64> = large
+            .get("x")
+            .unwrap()
+            .samples
+            .iter()
+            .map(|s| s.1)
+            .collect();
+        assert_eq!(values, [2.0, 1.0]);
     }
 
     #[test]
