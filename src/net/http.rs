@@ -570,6 +570,96 @@ mod tests {
         assert!(s.peer_addr().unwrap().is_ipv4());
     }
 
+    /// A server that answers the first request of each connection with `ok`, then closes the
+    /// connection (`close_after`) or leaves it open without answering anything more.
+    async fn one_answer_server(
+        close_after: bool,
+    ) -> (url::Url, Arc<std::sync::atomic::AtomicUsize>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = url::Url::parse(&format!("http://{}/x", listener.local_addr().unwrap())).unwrap();
+        let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = Arc::clone(&accepted);
+        tokio::spawn(async move {
+            loop {
+                let (mut s, _) = listener.accept().await.unwrap();
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 1024];
+                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match s.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let _ = s
+                        .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                        .await;
+                    if close_after {
+                        return;
+                    }
+                    // Hang: read whatever comes, answer nothing.
+                    while let Ok(n) = s.read(&mut chunk).await {
+                        if n == 0 {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        (url, accepted)
+    }
+
+    async fn kept_get(
+        keep: &KeepAlive,
+        url: &url::Url,
+        within: u64,
+    ) -> Result<Vec<u8>, FetchError> {
+        let mut body = Vec::new();
+        let deadline = Instant::now() + std::time::Duration::from_millis(within);
+        let status = get_streaming_kept(
+            keep,
+            url,
+            None,
+            IpProtocol::Ip4,
+            deadline,
+            1024,
+            &mut |c: &[u8]| {
+                body.extend_from_slice(c);
+                Ok(())
+            },
+        )
+        .await?;
+        assert_eq!(status, StatusCode::OK);
+        Ok(body)
+    }
+
+    #[tokio::test]
+    async fn a_kept_connection_the_server_closed_is_replaced() {
+        let (url, accepted) = one_answer_server(true).await;
+        let keep = KeepAlive::default();
+        for _ in 0..3 {
+            assert_eq!(kept_get(&keep, &url, 5000).await.unwrap(), b"ok");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_kept_connection_is_reused_and_dropped_after_a_timeout() {
+        let (url, accepted) = one_answer_server(false).await;
+        let keep = KeepAlive::default();
+        assert_eq!(kept_get(&keep, &url, 5000).await.unwrap(), b"ok");
+        // Reused: the server does not answer a second request on it, so the deadline passes.
+        let err = kept_get(&keep, &url, 300).await.unwrap_err();
+        assert!(matches!(err, FetchError::Timeout(_)), "{err}");
+        assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1);
+        // The timed-out connection was not kept: the next request opens a fresh one.
+        assert_eq!(kept_get(&keep, &url, 5000).await.unwrap(), b"ok");
+        assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
+
     #[test]
     fn basic_auth_encodes() {
         assert_eq!(basic_auth("guest", "guest"), "Basic Z3Vlc3Q6Z3Vlc3Q=");
