@@ -5,8 +5,10 @@
 //! and the body, which is capped in size. [`get`] and [`get_streaming`] open a fresh
 //! connection per request and close it when the request ends. [`get_streaming_kept`] keeps
 //! one connection per caller between requests (the RabbitMQ probe reads two plugin endpoints
-//! every scrape; a fresh TCP connection plus its driver task per request cost measurable CPU,
-//! see `docs/benchmarks.md`): it is reused only after an exchange that succeeded and read its
+//! every scrape; a fresh TCP connection plus its driver task per request cost measurable CPU:
+//! `/probe?target=rabbitmq` 1.38 -> 1.17 ms of exporter CPU per scrape against the local
+//! broker, two alternating rounds of 300 scrapes, load ~2.9): it is reused only after an
+//! exchange that succeeded and read its
 //! body to the end, and dropped (closed) after any error, timeout, truncated or unread body,
 //! so a hung server never leaves a half-used connection behind.
 
