@@ -4,6 +4,7 @@
 //! collection, never shared mutable gauges. The set is rendered through the
 //! prometheus-client encoders, in OpenMetrics 1.0 or the classic 0.0.4 text format.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -159,10 +160,11 @@ impl std::ops::Deref for SampleLabels {
 /// One family of samples sharing a name, help text and type.
 #[derive(Debug, Clone)]
 pub struct Family {
-    /// Full metric name, counters included with their `_total` suffix.
-    pub name: String,
+    /// Full metric name, counters included with their `_total` suffix (borrowed when the
+    /// family is declared, so that building a set allocates no names).
+    pub name: Cow<'static, str>,
     /// One-line help text.
-    pub help: String,
+    pub help: Cow<'static, str>,
     /// Gauge or counter.
     pub kind: Kind,
     /// Labelled values.
@@ -175,7 +177,7 @@ pub struct Family {
 /// collector) does not copy every sample; building copies only when the set is shared.
 #[derive(Debug, Clone, Default)]
 pub struct MetricSet {
-    families: Arc<BTreeMap<String, Family>>,
+    families: Arc<BTreeMap<Cow<'static, str>, Family>>,
 }
 
 /// In debug builds, panics when a label of a sample is not in its family's declaration.
@@ -209,16 +211,28 @@ impl MetricSet {
         // Looked up first: `entry` would allocate the name for every sample.
         if !families.contains_key(name) {
             families.insert(
-                name.to_string(),
+                Cow::Owned(name.to_string()),
                 Family {
-                    name: name.to_string(),
-                    help: help.to_string(),
+                    name: Cow::Owned(name.to_string()),
+                    help: Cow::Owned(help.to_string()),
                     kind,
                     samples: Vec::new(),
                 },
             );
         }
         families.get_mut(name).expect("family inserted above")
+    }
+
+    /// [`MetricSet::family`] for a declared family: one lookup, and nothing allocated.
+    fn declared(&mut self, desc: &Desc) -> &mut Family {
+        Arc::make_mut(&mut self.families)
+            .entry(Cow::Borrowed(desc.name))
+            .or_insert_with(|| Family {
+                name: Cow::Borrowed(desc.name),
+                help: Cow::Borrowed(desc.help),
+                kind: desc.kind,
+                samples: Vec::new(),
+            })
     }
 
     /// Adds one gauge sample.
@@ -242,29 +256,48 @@ impl MetricSet {
     /// Adds one sample of the declared family `desc`.
     pub fn put(&mut self, desc: &Desc, labels: Labels, value: f64) {
         debug_check_labels(desc, &labels);
-        match desc.kind {
-            Kind::Gauge => self.gauge(desc.name, desc.help, labels, value),
-            Kind::Counter => self.counter(desc.name, desc.help, labels, value),
-        }
+        self.declared(desc)
+            .samples
+            .push((SampleLabels::Own(labels), value));
     }
 
     /// Adds one sample of the declared family `desc` whose label set is shared with other
     /// samples (cloning `labels` copies a pointer, not the strings).
     pub fn put_shared(&mut self, desc: &Desc, labels: &Arc<Labels>, value: f64) {
         debug_check_labels(desc, labels);
-        self.family(desc.name, desc.help, desc.kind)
+        self.declared(desc)
             .samples
             .push((SampleLabels::Shared(Arc::clone(labels)), value));
     }
 
-    /// Moves every family of `other` into this set, merging samples of equal names.
+    /// Moves every family of `other` into this set, merging samples of equal names (this
+    /// set's samples first). The smaller map is inserted into the larger one.
     pub fn merge(&mut self, other: MetricSet) {
-        let other = Arc::try_unwrap(other.families).unwrap_or_else(|shared| (*shared).clone());
+        let mut other = Arc::try_unwrap(other.families).unwrap_or_else(|shared| (*shared).clone());
+        if other.is_empty() {
+            return;
+        }
         if self.families.is_empty() {
             self.families = Arc::new(other);
             return;
         }
         let mine = Arc::make_mut(&mut self.families);
+        if other.len() > mine.len() {
+            // Insert ours into theirs, ours first where both have a family.
+            std::mem::swap(mine, &mut other);
+            for (name, mut fam) in other {
+                match mine.get_mut(&name) {
+                    Some(existing) => {
+                        fam.samples.append(&mut existing.samples);
+                        existing.samples = fam.samples;
+                    }
+                    None => {
+                        mine.insert(name, fam);
+                    }
+                }
+            }
+            return;
+        }
         for (name, fam) in other {
             match mine.get_mut(&name) {
                 Some(existing) => existing.samples.extend(fam.samples),
@@ -363,7 +396,7 @@ impl Collector for SetCollector {
         let mut names: Vec<&str> = self
             .0
             .iter()
-            .flat_map(|s| s.families.keys().map(String::as_str))
+            .flat_map(|s| s.families.keys().map(|k| k.as_ref()))
             .collect();
         names.sort_unstable();
         names.dedup();
@@ -371,10 +404,10 @@ impl Collector for SetCollector {
             let mut parts = self.0.iter().filter_map(|s| s.families.get(family_name));
             let Some(fam) = parts.next() else { continue };
             let (name, ty) = match fam.kind {
-                Kind::Gauge => (fam.name.as_str(), MetricType::Gauge),
+                Kind::Gauge => (fam.name.as_ref(), MetricType::Gauge),
                 // prometheus-client appends `_total` itself.
                 Kind::Counter => (
-                    fam.name.strip_suffix("_total").unwrap_or(&fam.name),
+                    fam.name.strip_suffix("_total").unwrap_or(fam.name.as_ref()),
                     MetricType::Counter,
                 ),
             };
@@ -455,6 +488,30 @@ mod tests {
         );
         assert!(text.contains("probe_success{service=\"gw\"} 0"));
         assert!(!text.contains("# EOF"));
+    }
+
+    #[test]
+    fn merge_keeps_sample_order_whichever_set_is_larger() {
+        let mut small = MetricSet::new();
+        small.gauge("x", "X.", labels([("n", "1")]), 1.0);
+        let mut large = MetricSet::new();
+        large.gauge("x", "X.", labels([("n", "2")]), 2.0);
+        large.gauge("y", "Y.", vec![], 3.0);
+        large.gauge("z", "Z.", vec![], 4.0);
+        let (mut a, b) = (small.clone(), large.clone());
+        a.merge(b);
+        let values: Vec<f64> = a.get("x").unwrap().samples.iter().map(|s| s.1).collect();
+        assert_eq!(values, [1.0, 2.0]);
+        assert_eq!(a.families().count(), 3);
+        large.merge(small);
+        let values: Vec<f64> = large
+            .get("x")
+            .unwrap()
+            .samples
+            .iter()
+            .map(|s| s.1)
+            .collect();
+        assert_eq!(values, [2.0, 1.0]);
     }
 
     #[test]

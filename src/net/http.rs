@@ -2,9 +2,15 @@
 //!
 //! Every step runs inside the caller's deadline: name resolution, the TCP connect (IPv4
 //! addresses first unless IPv6 is preferred), the optional TLS handshake, the response head
-//! and the body, which is capped in size. A fresh connection is opened per request and closed
-//! when the request ends (no pool): a hung server can never leave a stale pooled connection
-//! behind, and the per-scrape cost of one local TCP handshake is negligible.
+//! and the body, which is capped in size. [`get`] and [`get_streaming`] open a fresh
+//! connection per request and close it when the request ends. [`get_streaming_kept`] keeps
+//! one connection per caller between requests (the RabbitMQ probe reads two plugin endpoints
+//! every scrape; a fresh TCP connection plus its driver task per request cost measurable CPU:
+//! `/probe?target=rabbitmq` 1.38 -> 1.17 ms of exporter CPU per scrape against the local
+//! broker, two alternating rounds of 300 scrapes, load ~2.9): it is reused only after an
+//! exchange that succeeded and read its
+//! body to the end, and dropped (closed) after any error, timeout, truncated or unread body,
+//! so a hung server never leaves a half-used connection behind.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -204,14 +210,96 @@ pub async fn get_streaming(
     .await
 }
 
-async fn request(
+/// An HTTP/1.1 connection kept open between requests of one caller (the RabbitMQ probe keeps
+/// one per plugin endpoint it reads every scrape). It is handed back only after an exchange
+/// that succeeded and read its body to the end; any error, timeout, truncated or unread body
+/// drops it (the socket is closed), and the next request opens a fresh one.
+#[derive(Default)]
+pub struct KeepAlive(std::sync::Mutex<Option<Conn>>);
+
+impl std::fmt::Debug for KeepAlive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeepAlive")
+    }
+}
+
+/// An open HTTP/1.1 client connection: the request handle and its driver task.
+struct Conn {
+    /// Scheme, host, port and family preference it was opened for.
+    origin: (bool, String, u16, IpProtocol),
+    sender: hyper::client::conn::http1::SendRequest<Empty<Bytes>>,
+    driver: AbortOnDrop<Result<(), String>>,
+}
+
+/// Like [`get_streaming`], but over the connection kept in `keep` when there is one for the
+/// same origin (opened otherwise), asking the server to keep it open. A kept connection the
+/// server has closed meanwhile fails before any response byte; the request is then sent once
+/// more on a fresh connection, within the same deadline.
+pub async fn get_streaming_kept(
+    keep: &KeepAlive,
     url: &url::Url,
     authorization: Option<&str>,
     prefer: IpProtocol,
     deadline: Instant,
     max_body: usize,
-    out: BodyOut<'_, '_>,
+    sink: &mut BodySink<'_>,
 ) -> Result<StatusCode, FetchError> {
+    let (https, host, port) = origin(url)?;
+    let key = (https, host.clone(), port, prefer);
+    let kept = keep.0.lock().expect("keep-alive lock").take();
+    if let Some(mut conn) = kept.filter(|c| c.origin == key && !c.sender.is_closed()) {
+        let ready = tokio::time::timeout_at(deadline, conn.sender.ready()).await;
+        match ready {
+            Err(_) => return Err(FetchError::Timeout("waiting for the kept connection")),
+            Ok(Err(_)) => {} // closed by the server: open a fresh one below
+            Ok(Ok(())) => match send(
+                &mut conn,
+                url,
+                &host,
+                authorization,
+                deadline,
+                max_body,
+                BodyOut::Stream(&mut *sink),
+                false,
+            )
+            .await
+            {
+                Ok((status, true)) => {
+                    *keep.0.lock().expect("keep-alive lock") = Some(conn);
+                    return Ok(status);
+                }
+                Ok((status, false)) => return Ok(status),
+                // Nothing of a response arrived: the server closed the idle connection.
+                Err(Unsent(_)) => {}
+                Err(Failed(e)) => return Err(e),
+            },
+        }
+    }
+    let mut conn = open(url, prefer, deadline).await?;
+    match send(
+        &mut conn,
+        url,
+        &host,
+        authorization,
+        deadline,
+        max_body,
+        BodyOut::Stream(sink),
+        false,
+    )
+    .await
+    {
+        Ok((status, reusable)) => {
+            if reusable {
+                *keep.0.lock().expect("keep-alive lock") = Some(conn);
+            }
+            Ok(status)
+        }
+        Err(Unsent(e) | Failed(e)) => Err(e),
+    }
+}
+
+/// Scheme (https or not), host and port of `url`.
+fn origin(url: &url::Url) -> Result<(bool, String, u16), FetchError> {
     let host = url
         .host_str()
         .ok_or_else(|| FetchError::Connect("address has no host".into()))?
@@ -224,11 +312,47 @@ async fn request(
     let port = url
         .port_or_known_default()
         .unwrap_or(if https { 443 } else { 80 });
+    Ok((https, host, port))
+}
+
+async fn request(
+    url: &url::Url,
+    authorization: Option<&str>,
+    prefer: IpProtocol,
+    deadline: Instant,
+    max_body: usize,
+    out: BodyOut<'_, '_>,
+) -> Result<StatusCode, FetchError> {
+    let mut conn = open(url, prefer, deadline).await?;
+    let host = conn.origin.1.clone();
+    match send(
+        &mut conn,
+        url,
+        &host,
+        authorization,
+        deadline,
+        max_body,
+        out,
+        true,
+    )
+    .await
+    {
+        Ok((status, _)) => Ok(status),
+        Err(Unsent(e) | Failed(e)) => Err(e),
+    }
+}
+
+/// Connects (TCP, then TLS for https) and starts HTTP/1.1 on the connection, before `deadline`.
+async fn open(url: &url::Url, prefer: IpProtocol, deadline: Instant) -> Result<Conn, FetchError> {
+    let (https, host, port) = origin(url)?;
     let tcp = connect_tcp(&host, port, prefer, deadline).await?;
+    let origin = (https, host, port, prefer);
     if https {
         let config = tls_config()?;
         let name = rustls::pki_types::ServerName::try_from(
-            host.trim_start_matches('[')
+            origin
+                .1
+                .trim_start_matches('[')
                 .trim_end_matches(']')
                 .to_string(),
         )
@@ -239,25 +363,21 @@ async fn request(
             Ok(Err(e)) => return Err(FetchError::Connect(format!("TLS: {e}"))),
             Ok(Ok(s)) => s,
         };
-        exchange(stream, url, &host, authorization, deadline, max_body, out).await
+        handshake(stream, origin, deadline).await
     } else {
-        exchange(tcp, url, &host, authorization, deadline, max_body, out).await
+        handshake(tcp, origin, deadline).await
     }
 }
 
-async fn exchange<S>(
+async fn handshake<S>(
     io: S,
-    url: &url::Url,
-    host: &str,
-    authorization: Option<&str>,
+    origin: (bool, String, u16, IpProtocol),
     deadline: Instant,
-    max_body: usize,
-    out: BodyOut<'_, '_>,
-) -> Result<StatusCode, FetchError>
+) -> Result<Conn, FetchError>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let (mut sender, conn) = match tokio::time::timeout_at(
+    let (sender, conn) = match tokio::time::timeout_at(
         deadline,
         hyper::client::conn::http1::handshake::<_, Empty<Bytes>>(TokioIo::new(io)),
     )
@@ -269,9 +389,37 @@ where
     };
     // The driver's own error (e.g. a response that is not HTTP) is kept: the request then
     // only sees "canceled".
-    let mut driver = AbortOnDrop(tokio::spawn(async move {
+    let driver = AbortOnDrop(tokio::spawn(async move {
         conn.await.map_err(|e| e.to_string())
     }));
+    Ok(Conn {
+        origin,
+        sender,
+        driver,
+    })
+}
+
+/// How [`send`] failed: before any byte of a response arrived (the request may be sent again
+/// on another connection), or later.
+enum SendError {
+    Unsent(FetchError),
+    Failed(FetchError),
+}
+use SendError::{Failed, Unsent};
+
+/// Sends one GET on `conn` and reads the response before `deadline`. Returns the status and
+/// whether the connection may carry another request (`close` false, the body read to its end).
+#[allow(clippy::too_many_arguments)]
+async fn send(
+    conn: &mut Conn,
+    url: &url::Url,
+    host: &str,
+    authorization: Option<&str>,
+    deadline: Instant,
+    max_body: usize,
+    out: BodyOut<'_, '_>,
+    close: bool,
+) -> Result<(StatusCode, bool), SendError> {
     let mut path = url.path().to_string();
     if let Some(q) = url.query() {
         path.push('?');
@@ -289,41 +437,50 @@ where
             header::USER_AGENT,
             concat!("nexo-exporter/", env!("CARGO_PKG_VERSION")),
         )
-        .header(header::ACCEPT, "*/*")
-        .header(header::CONNECTION, "close")
+        .header(header::ACCEPT, "*/*");
+    if close {
+        req = req.header(header::CONNECTION, "close");
+    }
+    let mut req = req
         .body(Empty::<Bytes>::new())
-        .map_err(|e| FetchError::Protocol(format!("cannot build request: {e}")))?;
+        .map_err(|e| Failed(FetchError::Protocol(format!("cannot build request: {e}"))))?;
     if let Some(a) = authorization {
         let mut v = HeaderValue::from_str(a)
-            .map_err(|_| FetchError::Protocol("invalid credentials".into()))?;
+            .map_err(|_| Failed(FetchError::Protocol("invalid credentials".into())))?;
         v.set_sensitive(true);
         req.headers_mut().insert(header::AUTHORIZATION, v);
     }
-    let resp = match tokio::time::timeout_at(deadline, sender.send_request(req)).await {
-        Err(_) => return Err(FetchError::Timeout("waiting for the response")),
+    let resp = match tokio::time::timeout_at(deadline, conn.sender.send_request(req)).await {
+        Err(_) => return Err(Failed(FetchError::Timeout("waiting for the response"))),
         Ok(Err(e)) if e.is_canceled() => {
-            return Err(FetchError::Protocol(
-                match tokio::time::timeout_at(deadline, &mut driver.0).await {
-                    Ok(Ok(Err(why))) => why,
-                    // hyper drops bytes that arrive before the request ("unexpected message
-                    // on idle connection") and closes without an error.
-                    _ => "no HTTP response: the server closed the connection or sent bytes \
+            return Err(Unsent(FetchError::Protocol(match tokio::time::timeout_at(
+                deadline,
+                &mut conn.driver.0,
+            )
+            .await
+            {
+                Ok(Ok(Err(why))) => why,
+                // hyper drops bytes that arrive before the request ("unexpected message
+                // on idle connection") and closes without an error.
+                _ => "no HTTP response: the server closed the connection or sent bytes \
                           before the request"
-                        .into(),
-                },
-            ));
+                    .into(),
+            })));
         }
-        Ok(Err(e)) => return Err(FetchError::Protocol(e.to_string())),
+        Ok(Err(e)) if e.is_incomplete_message() => {
+            return Err(Unsent(FetchError::Protocol(e.to_string())));
+        }
+        Ok(Err(e)) => return Err(Failed(FetchError::Protocol(e.to_string()))),
         Ok(Ok(r)) => r,
     };
     let status = resp.status();
     let overflow = match &out {
         BodyOut::Collect(overflow, _) => *overflow,
-        BodyOut::Stream(_) if !status.is_success() => return Ok(status),
+        BodyOut::Stream(_) if !status.is_success() => return Ok((status, false)),
         BodyOut::Stream(_) => Overflow::Fail,
     };
     let too_large = || match overflow {
-        Overflow::Fail => Err(FetchError::TooLarge(max_body)),
+        Overflow::Fail => Err(Failed(FetchError::TooLarge(max_body))),
         Overflow::Truncate => Ok(()),
     };
     if let Some(len) = resp
@@ -340,9 +497,13 @@ where
     let mut out = out;
     loop {
         let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
-            Err(_) => return Err(FetchError::Timeout("reading the response body")),
+            Err(_) => return Err(Failed(FetchError::Timeout("reading the response body"))),
             Ok(None) => break,
-            Ok(Some(Err(e))) => return Err(FetchError::Protocol(format!("reading the body: {e}"))),
+            Ok(Some(Err(e))) => {
+                return Err(Failed(FetchError::Protocol(format!(
+                    "reading the body: {e}"
+                ))));
+            }
             Ok(Some(Ok(f))) => f,
         };
         let Ok(data) = frame.into_data() else {
@@ -358,13 +519,13 @@ where
         seen += data.len();
         match &mut out {
             BodyOut::Collect(_, buf) => buf.extend_from_slice(&data),
-            BodyOut::Stream(sink) => sink(&data).map_err(FetchError::Rejected)?,
+            BodyOut::Stream(sink) => sink(&data).map_err(|e| Failed(FetchError::Rejected(e)))?,
         }
         if full {
-            break;
+            return Ok((status, false));
         }
     }
-    Ok(status)
+    Ok((status, !close))
 }
 
 /// `Basic` authorization header value for `user:password`.
@@ -409,6 +570,96 @@ mod tests {
             .await
             .unwrap();
         assert!(s.peer_addr().unwrap().is_ipv4());
+    }
+
+    /// A server that answers the first request of each connection with `ok`, then closes the
+    /// connection (`close_after`) or leaves it open without answering anything more.
+    async fn one_answer_server(
+        close_after: bool,
+    ) -> (url::Url, Arc<std::sync::atomic::AtomicUsize>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = url::Url::parse(&format!("http://{}/x", listener.local_addr().unwrap())).unwrap();
+        let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = Arc::clone(&accepted);
+        tokio::spawn(async move {
+            loop {
+                let (mut s, _) = listener.accept().await.unwrap();
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 1024];
+                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match s.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let _ = s
+                        .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                        .await;
+                    if close_after {
+                        return;
+                    }
+                    // Hang: read whatever comes, answer nothing.
+                    while let Ok(n) = s.read(&mut chunk).await {
+                        if n == 0 {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        (url, accepted)
+    }
+
+    async fn kept_get(
+        keep: &KeepAlive,
+        url: &url::Url,
+        within: u64,
+    ) -> Result<Vec<u8>, FetchError> {
+        let mut body = Vec::new();
+        let deadline = Instant::now() + std::time::Duration::from_millis(within);
+        let status = get_streaming_kept(
+            keep,
+            url,
+            None,
+            IpProtocol::Ip4,
+            deadline,
+            1024,
+            &mut |c: &[u8]| {
+                body.extend_from_slice(c);
+                Ok(())
+            },
+        )
+        .await?;
+        assert_eq!(status, StatusCode::OK);
+        Ok(body)
+    }
+
+    #[tokio::test]
+    async fn a_kept_connection_the_server_closed_is_replaced() {
+        let (url, accepted) = one_answer_server(true).await;
+        let keep = KeepAlive::default();
+        for _ in 0..3 {
+            assert_eq!(kept_get(&keep, &url, 5000).await.unwrap(), b"ok");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_kept_connection_is_reused_and_dropped_after_a_timeout() {
+        let (url, accepted) = one_answer_server(false).await;
+        let keep = KeepAlive::default();
+        assert_eq!(kept_get(&keep, &url, 5000).await.unwrap(), b"ok");
+        // Reused: the server does not answer a second request on it, so the deadline passes.
+        let err = kept_get(&keep, &url, 300).await.unwrap_err();
+        assert!(matches!(err, FetchError::Timeout(_)), "{err}");
+        assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1);
+        // The timed-out connection was not kept: the next request opens a fresh one.
+        assert_eq!(kept_get(&keep, &url, 5000).await.unwrap(), b"ok");
+        assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
     }
 
     #[test]

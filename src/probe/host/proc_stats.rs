@@ -154,18 +154,25 @@ pub fn parse_meminfo(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> 
 /// `/proc/vmstat` fields matching node_exporter's default `^(oom_kill|pgpg|pswp|pg.*fault).*`
 /// as `node_vmstat_<field>` (untyped in node_exporter, gauges here).
 pub fn parse_vmstat(text: &str, set: &mut MetricSet) -> Result<(), ProbeError> {
-    let vm = procfs_core::VmStat::from_read(text.as_bytes())
-        .map_err(|e| ProbeError::Protocol(format!("vmstat: {e}")))?;
-    let mut fields: Vec<_> =
-        vm.0.into_iter()
-            .filter(|(k, _)| {
-                k.starts_with("oom_kill")
-                    || k.starts_with("pgpg")
-                    || k.starts_with("pswp")
-                    || (k.starts_with("pg") && k[2..].contains("fault"))
-            })
-            .collect();
-    fields.sort();
+    // Read in place (no map of all ~180 fields): only the kept ones, in name order; a line
+    // without a name and an integer fails the file, as procfs-core's `VmStat` does.
+    let mut fields = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        let mut split = line.split_whitespace();
+        let (Some(k), Some(v)) = (split.next(), split.next()) else {
+            return Err(ProbeError::Protocol(format!("vmstat: malformed line {line:?}")));
+        };
+        let v: i64 = v
+            .parse()
+            .map_err(|e| ProbeError::Protocol(format!("vmstat: {k}: {e}")))?;
+        if k.starts_with("oom_kill")
+            || k.starts_with("pgpg")
+            || k.starts_with("pswp")
+            || (k.starts_with("pg") && k[2..].contains("fault"))
+        {
+            fields.insert(k, v);
+        }
+    }
     for (k, v) in fields {
         set.gauge(
             &format!("node_vmstat_{k}"),

@@ -127,6 +127,10 @@ pub struct RabbitmqProbe {
     config: RabbitmqTarget,
     timeout: Duration,
     amqp: tokio::sync::Mutex<Kept<Live>>,
+    /// HTTP connection of the per-queue source, kept between scrapes.
+    http_queues: fetch::KeepAlive,
+    /// HTTP connection of the plugin's `/metrics`, kept between scrapes.
+    http_node: fetch::KeepAlive,
 }
 
 impl RabbitmqProbe {
@@ -150,6 +154,8 @@ impl RabbitmqProbe {
             config,
             timeout,
             amqp: Kept::slot(),
+            http_queues: fetch::KeepAlive::default(),
+            http_node: fetch::KeepAlive::default(),
         }
     }
 
@@ -246,10 +252,11 @@ impl RabbitmqProbe {
         }
     }
 
-    /// GETs `path?query` below `base` before `deadline`, handing the body of a 2xx answer to
+    /// GETs `path?query` below `base` before `deadline` over the connection kept in `keep`, handing the body of a 2xx answer to
     /// `sink` piece by piece as it arrives (never held whole here).
     async fn fetch_into(
         &self,
+        keep: &fetch::KeepAlive,
         base: &crate::config::HttpUrl,
         path: &str,
         query: &str,
@@ -262,7 +269,7 @@ impl RabbitmqProbe {
         url.set_query(Some(query).filter(|q| !q.is_empty()));
         let auth = (!self.config.username.is_empty())
             .then(|| fetch::basic_auth(&self.config.username, self.password()));
-        let status = fetch::get_streaming(&url, auth.as_deref(), IpProtocol::Ip4, deadline, MAX_BODY, sink)
+        let status = fetch::get_streaming_kept(keep, &url, auth.as_deref(), IpProtocol::Ip4, deadline, MAX_BODY, sink)
             .await
             .map_err(|e| match e {
                 FetchError::Connect(m) => ProbeError::Connect(format!("{path}: {m}")),
@@ -300,7 +307,7 @@ impl RabbitmqProbe {
         let source = self.config.queue_source;
         let mut detailed = parse::DetailedParser::default();
         let mut json = Vec::new();
-        self.fetch_into(base, path, query, deadline, &mut |chunk: &[u8]| match source {
+        self.fetch_into(&self.http_queues, base, path, query, deadline, &mut |chunk: &[u8]| match source {
             QueueSource::Prometheus => detailed.feed(chunk).map_err(|e| e.0),
             QueueSource::Management => {
                 json.extend_from_slice(chunk);
@@ -334,7 +341,7 @@ impl RabbitmqProbe {
         }
         let mut body = Vec::new();
         let r = self
-            .fetch_into(&self.config.prometheus_url, "/metrics", "", deadline, &mut |c: &[u8]| {
+            .fetch_into(&self.http_node, &self.config.prometheus_url, "/metrics", "", deadline, &mut |c: &[u8]| {
                 body.extend_from_slice(c);
                 Ok(())
             })

@@ -48,20 +48,29 @@ pub fn plugin_families(body: &[u8], keep: Keep, set: &mut MetricSet) -> Result<(
     let mut types: HashMap<&str, &str> = HashMap::new();
     let mut helps: HashMap<&str, &str> = HashMap::new();
     for line in text.lines() {
+        // Most of the response (the Erlang VM's families) is not kept: skip it unparsed, and
+        // remember only the declarations of kept families.
         if let Some(decl) = line.strip_prefix("# TYPE ") {
-            if let Some((name, ty)) = decl.split_once(' ') {
+            if let Some((name, ty)) = decl.split_once(' ')
+                && wanted(name, keep)
+            {
                 types.insert(name, ty.trim());
             }
             continue;
         }
         if let Some(decl) = line.strip_prefix("# HELP ") {
-            if let Some((name, help)) = decl.split_once(' ') {
+            if let Some((name, help)) = decl.split_once(' ')
+                && wanted(name, keep)
+            {
                 helps.insert(name, help);
             }
             continue;
         }
-        // Most of the response (the Erlang VM's families) is not kept: skip it unparsed.
-        let name = line.split(['{', ' ']).next().unwrap_or("");
+        let end = line
+            .bytes()
+            .position(|c| c == b'{' || c == b' ')
+            .unwrap_or(line.len());
+        let name = &line[..end];
         if name.is_empty() || !wanted(name, keep) {
             continue;
         }
