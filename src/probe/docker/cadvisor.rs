@@ -228,14 +228,23 @@ fn sysfs_of(cgroup_root: &Path) -> PathBuf {
 
 /// Reads CPU settings, throttling and block I/O from the container's cgroup directories
 /// (`dirs`: v2 the one directory, v1 `(cpu dir, blkio dir)`), and network counters from
-/// `<procfs>/<pid>/net/dev`.
-pub fn read(cgroup_root: &Path, dirs: CgroupDirs, procfs: &Path, pid: i64) -> Extra {
+/// `<procfs>/<pid>/net/dev`. `cpu_stat` is the v2 `cpu.stat` text when the caller has just read
+/// it (it is then not read again).
+pub fn read(
+    cgroup_root: &Path,
+    dirs: CgroupDirs,
+    procfs: &Path,
+    pid: i64,
+    cpu_stat: Option<String>,
+) -> Extra {
     let r = |p: PathBuf| crate::probe::pseudo_fs::read(&p).ok();
     let sysfs = sysfs_of(cgroup_root);
     let mut extra = Extra::default();
     let io = match dirs {
         CgroupDirs::V2(d) => {
-            if let (Some(max), Some(stat)) = (r(d.join("cpu.max")), r(d.join("cpu.stat"))) {
+            // `cpu.stat` as the usage read it moments ago, when it did (one read less).
+            let stat = cpu_stat.or_else(|| r(d.join("cpu.stat")));
+            if let (Some(max), Some(stat)) = (r(d.join("cpu.max")), stat) {
                 let weight = r(d.join("cpu.weight")).unwrap_or_default();
                 extra.cpu = Some(cpu_v2(&max, &weight, &stat));
             }

@@ -440,8 +440,9 @@ pub fn cgroup_dirs(root: &Path, id: &str, parent: &str) -> Option<cadvisor::Cgro
     None
 }
 
-/// Reads usage from the host's cgroup files, `None` when the container's cgroup is not there.
-pub fn cgroup_usage(root: &Path, id: &str, parent: &str) -> Option<Usage> {
+/// Reads usage from the host's cgroup files, `None` when the container's cgroup is not there;
+/// with cgroup v2 also the `cpu.stat` text it read, which [`cadvisor::read`] reuses.
+pub fn cgroup_usage(root: &Path, id: &str, parent: &str) -> (Option<Usage>, Option<String>) {
     let read = |p: PathBuf| crate::probe::pseudo_fs::read(&p).ok();
     let parents: Vec<String> = if parent.is_empty() || parent == "/docker" {
         vec!["docker".into(), format!("system.slice/docker-{id}.scope")]
@@ -461,10 +462,10 @@ pub fn cgroup_usage(root: &Path, id: &str, parent: &str) -> Option<Usage> {
                 read(dir.join("memory.stat")),
                 read(dir.join("cpu.stat")),
             ) {
-                return parse::usage_from_cgroup_v2(&cur, &stat, &cpu);
+                return (parse::usage_from_cgroup_v2(&cur, &stat, &cpu), Some(cpu));
             }
         }
-        return None;
+        return (None, None);
     }
     for p in &parents {
         let sub = |ctl: &str| {
@@ -481,10 +482,10 @@ pub fn cgroup_usage(root: &Path, id: &str, parent: &str) -> Option<Usage> {
             read(mem.join("memory.stat")),
             read(cpu.join("cpuacct.usage")),
         ) {
-            return parse::usage_from_cgroup_v1(&u, &stat, &c);
+            return (parse::usage_from_cgroup_v1(&u, &stat, &c), None);
         }
     }
-    None
+    (None, None)
 }
 
 async fn api_usage(docker: &Docker, id: &str) -> Result<Option<Usage>, ProbeError> {
@@ -613,10 +614,11 @@ impl DockerProbe {
                         .map(|i| i.cgroup_parent.as_str())
                         .unwrap_or("");
                     if source != StatsSource::Api {
-                        usage = cgroup_usage(&root, &id, parent);
+                        let cpu_stat;
+                        (usage, cpu_stat) = cgroup_usage(&root, &id, parent);
                         if let Some(dirs) = cgroup_dirs(&root, &id, parent).filter(|_| cadvisor) {
                             let pid = inspect.as_ref().map(|i| i.pid).unwrap_or(0);
-                            extra = Some(cadvisor::read(&root, dirs, &procfs, pid));
+                            extra = Some(cadvisor::read(&root, dirs, &procfs, pid, cpu_stat));
                         }
                     }
                     if usage.is_none() && source != StatsSource::Cgroup {
